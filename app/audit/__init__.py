@@ -1,0 +1,1 @@
+"""The audit trail: append-only, written explicitly by services."""

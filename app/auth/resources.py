@@ -1,0 +1,56 @@
+"""POST /auth/token, POST /auth/revoke, GET /auth/me, POST/GET /users."""
+from flask import g
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from app.auth import services
+from app.auth.schemas import TokenRequestSchema, TokenSchema, UserCreateSchema, UserSchema
+from app.common.auth_context import bearer_token, current_actor, requires
+from app.common.clock import utcnow
+from app.common.pagination import ListArgs, paginate
+from app.common.schemas import page_schema
+from app.models import User
+
+blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Log in, tokens and users")
+
+
+@blp.route("/auth/token", methods=["POST"])
+@blp.arguments(TokenRequestSchema)
+@blp.response(200, TokenSchema)
+def issue_token(args):
+    now = utcnow()
+    raw, token = services.authenticate(args["username"], args["password"], now)
+    return {"access_token": raw, "token_type": "Bearer",
+            "expires_in": int((token.expires_at - now).total_seconds()), "user": token.user}
+
+
+@blp.route("/auth/revoke", methods=["POST"])
+@requires()
+@blp.response(204)
+def revoke_token():
+    services.revoke_token(bearer_token(), utcnow())
+
+
+@blp.route("/auth/me", methods=["GET"])
+@requires()
+@blp.response(200, UserSchema)
+def me():
+    return current_actor()
+
+
+@blp.route("/users", methods=["POST"])
+@requires("admin")
+@blp.arguments(UserCreateSchema)
+@blp.response(201, UserSchema)
+def create_user(args):
+    return services.create_user(g.actor, utcnow(), username=args["username"], password=args["password"],
+                                role=args["role"], site_code=args["site"], phone=args["phone"],
+                                on_call=args["on_call"])
+
+
+@blp.route("/users", methods=["GET"])
+@requires("admin")
+@blp.arguments(ListArgs, location="query")
+@blp.response(200, page_schema(UserSchema))
+def list_users(args):
+    return paginate(select(User), User, args)

@@ -1,0 +1,120 @@
+"""Log in, resolve and revoke tokens, create users."""
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.audit.services import record
+from app.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from app.common.problems import Conflict, TooManyRequests, Unauthorized, ValidationProblem
+from app.extensions import db
+from app.models import ApiToken, Site, User
+from app.models.user import ROLES
+
+# Verified against when the username is unknown, so a miss costs as long as a hit.
+_DUMMY_HASH = None
+
+
+def _token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _dummy_verify(password):
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = hash_password("not-a-real-password")
+    verify_password(_DUMMY_HASH, password)
+
+
+def _bad_login(keep_changes=False):
+    problem = Unauthorized("Wrong username or password.")
+    # A failed attempt must be remembered despite the 401: the boundary commits it.
+    problem.keep_changes = keep_changes
+    return problem
+
+
+def _locked(user, now):
+    wait = int((user.locked_until - now).total_seconds()) + 1
+    return TooManyRequests(f"Too many failed logins. Try again in {wait} seconds.",
+                           headers={"Retry-After": str(wait)})
+
+
+def _register_failure(user, now):
+    config = current_app.config
+    user.failed_logins += 1
+    if user.failed_logins >= config["LOGIN_MAX_FAILURES"]:
+        user.locked_until = now + timedelta(seconds=config["LOGIN_LOCKOUT_SECONDS"])
+        user.failed_logins = 0
+        record(user, now, "lockout", "user", user.id, reason="repeated failed logins")
+
+
+def authenticate(username: str, password: str, now):
+    """Return (raw_token, token_row) or raise 401/429; failed attempts count towards a lockout."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None or not user.active:
+        _dummy_verify(password)
+        raise _bad_login()
+    if user.locked_until and user.locked_until > now:
+        raise _locked(user, now)
+    if not verify_password(user.password_hash, password):
+        _register_failure(user, now)
+        raise _bad_login(keep_changes=True)
+    user.failed_logins = 0
+    user.locked_until = None
+    return issue_token(user, now)
+
+
+def issue_token(user, now):
+    raw = secrets.token_urlsafe(32)
+    ttl = current_app.config["TOKEN_TTL_SECONDS"]
+    token = ApiToken(user=user, token_hash=_token_hash(raw), issued_at=now,
+                     expires_at=now + timedelta(seconds=ttl))
+    db.session.add(token)
+    db.session.flush()
+    return raw, token
+
+
+def resolve_token(raw: str, now):
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(raw)))
+    if token is None or token.revoked_at is not None or token.expires_at <= now or not token.user.active:
+        return None
+    return token
+
+
+def revoke_token(raw: str, now) -> None:
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(raw)))
+    if token is not None and token.revoked_at is None:
+        token.revoked_at = now
+
+
+def _validate_new_user(username, password, role, site):
+    if role not in ROLES:
+        raise ValidationProblem(f"Unknown role {role!r}.", errors={"role": [f"One of {', '.join(ROLES)}."]})
+    if role != "admin" and site is None:
+        raise ValidationProblem("Users other than admins belong to a site.", errors={"site": ["Required."]})
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationProblem("The password is too short.",
+                                errors={"password": [f"At least {MIN_PASSWORD_LENGTH} characters."]})
+    if db.session.scalar(select(User.id).where(User.username == username)):
+        raise Conflict(f"The username {username!r} is taken.")
+
+
+def create_user(actor, now, *, username, password, role, site_code=None, phone=None, on_call=False):
+    site = find_site(site_code) if site_code else None
+    _validate_new_user(username, password, role, site)
+    user = User(username=username, password_hash=hash_password(password), role=role,
+                site_id=site.id if site else None, phone=phone, on_call=on_call)
+    db.session.add(user)
+    db.session.flush()
+    record(actor, now, "create", "user", user.id,
+           after={"username": username, "role": role, "site": site_code, "on_call": on_call})
+    return user
+
+
+def find_site(code):
+    site = db.session.scalar(select(Site).where(Site.code == code))
+    if site is None:
+        raise ValidationProblem(f"No site with code {code!r}.", errors={"site": ["Unknown site."]})
+    return site

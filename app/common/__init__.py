@@ -1,0 +1,1 @@
+"""Shared edge helpers: clock, problems, HTTP conventions, pagination."""

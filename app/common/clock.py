@@ -1,0 +1,30 @@
+"""The injected clock: services never call datetime.now() themselves."""
+from datetime import datetime, timezone
+
+from flask import current_app
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+
+class FrozenClock:
+    """A clock for tests and demos: stays where it is put."""
+
+    def __init__(self, at: datetime):
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+    def set(self, at: datetime) -> None:
+        self.at = at
+
+
+def current_clock():
+    return current_app.extensions["clock"]
+
+
+def utcnow() -> datetime:
+    return current_clock().now()

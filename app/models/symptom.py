@@ -1,0 +1,64 @@
+from datetime import datetime
+
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import JSONType, TimestampMixin, UTCDateTime, VersionedMixin
+
+
+class SymptomReport(TimestampMixin, VersionedMixin, db.Model):
+    __tablename__ = "symptom_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), nullable=False, index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    channel: Mapped[str] = mapped_column(String(10), nullable=False)  # sms | tablet
+    text: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    status: Mapped[str] = mapped_column(String(20), nullable=False)  # awaiting_answer | complete
+    escalated: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    conversation: Mapped[dict | None] = mapped_column(JSONType)  # open questions, pure state
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    items = relationship("SymptomItem", order_by="SymptomItem.id", lazy="selectin",
+                         cascade="all, delete-orphan")
+
+
+class SymptomItem(db.Model):
+    __tablename__ = "symptom_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("symptom_reports.id"), nullable=False, index=True)
+    ctcae_term: Mapped[str] = mapped_column(String(120), nullable=False)
+    meddra_code: Mapped[str] = mapped_column(String(8), nullable=False)
+    ctcae_version: Mapped[str] = mapped_column(String(8), nullable=False)
+    patient_grade: Mapped[int | None] = mapped_column(Integer)
+    severity: Mapped[int | None] = mapped_column(Integer)
+    frequency: Mapped[int | None] = mapped_column(Integer)
+    interference: Mapped[int | None] = mapped_column(Integer)
+    value: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(16))
+    red_flags: Mapped[list] = mapped_column(JSONType, nullable=False, default=list)
+
+
+class Alert(TimestampMixin, VersionedMixin, db.Model):
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), nullable=False, index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(30), nullable=False)  # symptom, sae_deadline, sms_unreachable, ...
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="open")
+    ctcae_term: Mapped[str | None] = mapped_column(String(120))
+    grade: Mapped[int | None] = mapped_column(Integer)
+    reasons: Mapped[list] = mapped_column(JSONType, nullable=False, default=list)
+    detail: Mapped[str | None] = mapped_column(Text)
+    symptom_report_id: Mapped[int | None] = mapped_column(ForeignKey("symptom_reports.id"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    last_event_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    occurrences: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    acknowledgement_note: Mapped[str | None] = mapped_column(Text)
+
+    patient = relationship("Patient")

@@ -1,0 +1,1 @@
+"""Enrolled patients: enrollment, contact details, and the events that change their status."""

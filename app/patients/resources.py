@@ -1,0 +1,102 @@
+"""/patients, /patients/{id}, /patients/{id}/events."""
+from flask import g
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from app.auth.services import find_site
+from app.common.access import load_visible, scope_to_site
+from app.common.auth_context import requires
+from app.common.clock import utcnow
+from app.common.etag import check_version, expected_version, with_etag
+from app.common.pagination import ListArgs, paginate
+from app.common.schemas import ReasonSchema, page_schema
+from app.models import Patient, PatientEvent
+from app.patients import services
+from app.patients.schemas import (EventCreateSchema, EventResultSchema, EventSchema, PatientCreateSchema,
+                                  PatientListArgs, PatientSchema, PatientUpdateSchema)
+
+blp = Blueprint("patients", __name__, url_prefix="/api/v1", description="Enrollment and patients")
+STAFF = ("admin", "coordinator", "investigator", "nurse")
+
+
+def load_patient(patient_id):
+    return load_visible(Patient, patient_id, g.actor, what="patient")
+
+
+@blp.route("/patients", methods=["POST"])
+@requires(*STAFF)
+@blp.arguments(PatientCreateSchema)
+@blp.response(201, PatientSchema)
+def enroll(args):
+    return with_etag(services.enroll_patient(g.actor, utcnow(), **args), status=201)
+
+
+@blp.route("/patients", methods=["GET"])
+@requires(*STAFF)
+@blp.arguments(PatientListArgs, location="query")
+@blp.response(200, page_schema(PatientSchema))
+def list_patients(args):
+    statement = scope_to_site(select(Patient), g.actor, Patient.site_id)
+    if args["site"]:
+        statement = statement.where(Patient.site_id == find_site(args["site"]).id)
+    if args["status"]:
+        statement = statement.where(Patient.status == args["status"])
+    return paginate(statement, Patient, args)
+
+
+@blp.route("/patients/<int:patient_id>", methods=["GET"])
+@requires(*STAFF)
+@blp.response(200, PatientSchema)
+def get_patient(patient_id):
+    return with_etag(load_patient(patient_id))
+
+
+@blp.route("/patients/<int:patient_id>", methods=["PATCH"])
+@requires(*STAFF)
+@blp.arguments(PatientUpdateSchema)
+@blp.response(200, PatientSchema)
+def update_patient(args, patient_id):
+    patient = load_patient(patient_id)
+    check_version(patient, expected_version())
+    return with_etag(services.update_patient(g.actor, utcnow(), patient, args))
+
+
+@blp.route("/patients/<int:patient_id>/events", methods=["POST"])
+@requires(*STAFF)
+@blp.arguments(EventCreateSchema)
+@blp.response(201, EventResultSchema)
+def record_event(args, patient_id):
+    patient = load_patient(patient_id)
+    check_version(patient, expected_version())
+    event = services.record_event(g.actor, utcnow(), patient, **args)
+    return with_etag(patient, {"event": event, "patient": patient}, status=201)
+
+
+@blp.route("/patients/<int:patient_id>/events", methods=["GET"])
+@requires(*STAFF)
+@blp.arguments(ListArgs, location="query")
+@blp.response(200, page_schema(EventSchema))
+def list_events(args, patient_id):
+    load_patient(patient_id)
+    return paginate(select(PatientEvent).where(PatientEvent.patient_id == patient_id), PatientEvent, args)
+
+
+@blp.route("/patients/<int:patient_id>/events/<int:event_id>/retract", methods=["POST"])
+@requires("admin", "coordinator", "investigator")
+@blp.arguments(ReasonSchema)
+@blp.response(200, EventResultSchema)
+def retract_event(args, patient_id, event_id):
+    patient = load_patient(patient_id)
+    event = db_event(patient, event_id)
+    services.retract_event(g.actor, utcnow(), patient, event, args["reason"])
+    return with_etag(patient, {"event": event, "patient": patient})
+
+
+def db_event(patient, event_id):
+    from app.common.problems import NotFound
+    from app.extensions import db
+
+    event = db.session.get(PatientEvent, event_id)
+    if event is None or event.patient_id != patient.id:
+        raise NotFound(f"No event {event_id} for this patient.")
+    return event

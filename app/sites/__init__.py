@@ -1,0 +1,1 @@
+"""Sites: the hospitals running the trial, each with its time zone and capacity."""

@@ -1,0 +1,23 @@
+from sqlalchemy import select
+
+from app.audit.services import record
+from app.common.problems import Conflict
+from app.extensions import db
+from app.models import Site
+
+SITE_FIELDS = ("code", "name", "timezone", "phone", "haic_daily_capacity", "quiet_start", "quiet_end")
+
+
+def create_site(actor, now, **values):
+    if db.session.scalar(select(Site.id).where(Site.code == values["code"])):
+        raise Conflict(f"A site with code {values['code']!r} exists.")
+    site = Site(**values)
+    db.session.add(site)
+    db.session.flush()
+    record(actor, now, "create", "site", site.id, after={k: values[k] for k in SITE_FIELDS}, site_id=site.id)
+    return site
+
+
+def visible_sites(actor):
+    statement = select(Site)
+    return statement if actor.is_admin else statement.where(Site.id == actor.site_id)

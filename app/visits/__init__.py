@@ -1,0 +1,1 @@
+"""Visits: the booked protocol calendar of each patient and its lifecycle."""
