@@ -1,0 +1,165 @@
+"""RECIST 1.1 best overall response over a series of assessments (Table 3).
+
+This is a single-arm trial, so CR and PR need confirmation by a later scan at least
+``confirm_days`` after the first, and SD counts only when reached at least
+``min_sd_days`` after C1D1. Decisions the RECIST tables leave open, made here:
+
+- Confirmation: a CR is confirmed by a later CR, a PR by a later CR or PR, at least
+  ``confirm_days`` later with only CR/PR/NE (CR/NE for a CR) scans in between; a CR
+  that is followed by a PR is read as a PR (RECIST Table 3 footnote, second reading).
+- Only scans up to and including the first PD count towards the best response.
+- A PR or SD after an unconfirmed CR means the disease came back: when SD duration
+  is not met, such a patient's best response is PD (Table 3 rows "CR, SD"/"CR, PR").
+- Non-target-only disease: the stable category is NON_CR_NON_PD instead of SD.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from app.assessments.lesions import Assessment, liver_lesions, sum_of_diameters
+from app.assessments.timepoint import (
+    CR, NE, NON_CR_NON_PD, PD, PR, SD, TimepointResult, timepoint_response,
+)
+
+CONFIRM_DAYS = 28
+MIN_SD_DAYS = 42
+_STABLE_OR_BETTER = frozenset({CR, PR, SD, NON_CR_NON_PD})
+
+
+@dataclass(frozen=True)
+class BestResponse:
+    """Best overall response per Table 3, and when the (confirmed) response began."""
+
+    response: str
+    confirmed: bool  # True only for a confirmed CR or PR
+    first_response_date: date | None  # confirmed start, else first unconfirmed CR/PR
+
+
+@dataclass(frozen=True)
+class SeriesEvaluation:
+    """A patient's RECIST history: every follow-up time point and the summaries."""
+
+    baseline: Assessment | None
+    timepoints: tuple[TimepointResult, ...]
+    best_overall_response: str
+    confirmed: bool
+    first_response_date: date | None
+    progression_date: date | None  # first scan showing PD
+    liver_best_response: str | None  # None: no liver target lesion at baseline
+    liver_confirmed: bool
+    liver_first_response_date: date | None
+
+    @property
+    def measurable_at_baseline(self) -> bool:
+        """True when the baseline has at least one target lesion (response-evaluable)."""
+        return self.baseline is not None and bool(self.baseline.target_lesions)
+
+    @property
+    def liver_measurable_at_baseline(self) -> bool:
+        """True when the baseline has at least one liver target lesion."""
+        return self.baseline is not None and bool(liver_lesions(self.baseline.target_lesions))
+
+
+def split_baseline(c1d1: date, assessments) -> tuple[Assessment | None, tuple[Assessment, ...]]:
+    """The baseline (latest scan on or before C1D1) and the later scans, date-ordered."""
+    ordered = sorted(assessments, key=lambda a: a.date)
+    before = [a for a in ordered if a.date <= c1d1]
+    return (before[-1] if before else None), tuple(a for a in ordered if a.date > c1d1)
+
+
+def evaluate_series(c1d1: date, assessments, confirm_days: int = CONFIRM_DAYS,
+                    min_sd_days: int = MIN_SD_DAYS) -> SeriesEvaluation:
+    """Evaluate every follow-up against baseline and running nadir, then Table 3."""
+    baseline, follow_ups = split_baseline(c1d1, assessments)
+    if baseline is None:
+        return SeriesEvaluation(None, (), NE, False, None, None, None, False, None)
+    timepoints = _timepoints(baseline, follow_ups)
+    stable = SD if baseline.target_lesions else NON_CR_NON_PD
+    best = best_overall_response(
+        c1d1, [(t.date, t.overall_response) for t in timepoints], confirm_days, min_sd_days, stable)
+    liver = _liver_best(c1d1, baseline, timepoints, confirm_days, min_sd_days)
+    return SeriesEvaluation(
+        baseline, timepoints, best.response, best.confirmed, best.first_response_date,
+        _first_date(timepoints, PD),
+        liver.response if liver else None, bool(liver and liver.confirmed),
+        liver.first_response_date if liver else None,
+    )
+
+
+def _timepoints(baseline: Assessment, follow_ups) -> tuple[TimepointResult, ...]:
+    nadir = sum_of_diameters(baseline.target_lesions)
+    liver_nadir = sum_of_diameters(liver_lesions(baseline.target_lesions))
+    results = []
+    for assessment in follow_ups:
+        result = timepoint_response(baseline, nadir, assessment, liver_nadir)
+        # An NE sum is partial and must not lower the nadir; a PD sum is above it anyway.
+        if result.target_response not in (NE, None):
+            nadir = min(nadir, result.sum_mm)
+        if result.liver_response not in (NE, None):
+            liver_nadir = min(liver_nadir, result.liver_sum_mm)
+        results.append(result)
+    return tuple(results)
+
+
+def _liver_best(c1d1, baseline, timepoints, confirm_days, min_sd_days) -> BestResponse | None:
+    if not liver_lesions(baseline.target_lesions):
+        return None
+    points = [(t.date, t.liver_response) for t in timepoints]
+    return best_overall_response(c1d1, points, confirm_days, min_sd_days)
+
+
+def _first_date(timepoints, response: str) -> date | None:
+    return next((t.date for t in timepoints if t.overall_response == response), None)
+
+
+def best_overall_response(c1d1: date, points, confirm_days: int = CONFIRM_DAYS,
+                          min_sd_days: int = MIN_SD_DAYS, stable: str = SD) -> BestResponse:
+    """Best overall response (RECIST Table 3) from (date, time-point response) pairs."""
+    points = _until_first_progression(sorted(points, key=lambda point: point[0]))
+    first_unconfirmed = next((d for d, r in points if r in (CR, PR)), None)
+    for response, counts_as in ((CR, {CR}), (PR, {CR, PR})):
+        start = _confirmed_start(points, counts_as, confirm_days)
+        if start is not None:
+            return BestResponse(response, True, start)
+    if _stable_long_enough(c1d1, points, min_sd_days):
+        return BestResponse(stable, False, first_unconfirmed)
+    if any(r == PD for _, r in points) or _reappeared_after_cr(points):
+        return BestResponse(PD, False, first_unconfirmed)
+    return BestResponse(NE, False, first_unconfirmed)
+
+
+def _until_first_progression(points) -> list:
+    for index, (_, response) in enumerate(points):
+        if response == PD:
+            return points[: index + 1]
+    return points
+
+
+def _confirmed_start(points, counts_as: set, confirm_days: int) -> date | None:
+    allowed_between = counts_as | {NE}
+    for i, (start, response) in enumerate(points):
+        if response in counts_as and _confirmed_later(points[i + 1:], start, counts_as,
+                                                     allowed_between, confirm_days):
+            return start
+    return None
+
+
+def _confirmed_later(later, start: date, counts_as, allowed_between, confirm_days) -> bool:
+    for when, response in later:
+        if response in counts_as and (when - start).days >= confirm_days:
+            return True
+        if response not in allowed_between:
+            return False
+    return False
+
+
+def _stable_long_enough(c1d1: date, points, min_sd_days: int) -> bool:
+    return any(r in _STABLE_OR_BETTER and (d - c1d1).days >= min_sd_days for d, r in points)
+
+
+def _reappeared_after_cr(points) -> bool:
+    responses = [r for _, r in points]
+    if CR not in responses:
+        return False
+    return any(r in (PR, SD) for r in responses[responses.index(CR) + 1:])
