@@ -40,6 +40,7 @@ class RecordedRequest:
     form: dict
     authorized: bool
     answered_status: int
+    client_port: int  # one port per TCP connection: equal ports mean keep-alive worked
 
 
 @dataclass(frozen=True)
@@ -186,13 +187,13 @@ class FakeTwilio:
                 for m in self.messages if m.get("status_callback")]
 
     # -- request handling (called from server threads) --------------------------------
-    def _handle(self, method: str, path: str, headers, form: dict) -> tuple[int, dict]:
+    def _handle(self, method: str, path: str, headers, form: dict, client_port: int) -> tuple[int, dict]:
         if self.latency_seconds:
             time.sleep(self.latency_seconds)
         authorized = _basic_auth(headers) == (self.account_sid, self.auth_token)
         status, payload = self._answer(method, path, authorized, form)
         with self._lock:
-            self._requests.append(RecordedRequest(method, path, form, authorized, status))
+            self._requests.append(RecordedRequest(method, path, form, authorized, status, client_port))
             if status == 201:
                 self._messages.append(payload)
         return status, payload
@@ -258,7 +259,8 @@ def _handler_for(fake: FakeTwilio):
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length).decode("utf-8") if length else ""
             path = urlsplit(self.path).path
-            status, payload = fake._handle(self.command, path, self.headers, dict(parse_qsl(raw)))
+            status, payload = fake._handle(self.command, path, self.headers, dict(parse_qsl(raw)),
+                                          self.client_address[1])
             body = json.dumps(payload).encode("utf-8")
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
