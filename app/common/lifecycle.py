@@ -31,7 +31,6 @@ def check_content_type():
 
 
 def authenticate():
-    g.actor = None
     raw = bearer_token()
     if raw is None:
         return
@@ -51,7 +50,14 @@ def replay_idempotent():
     return idempotency.replay_if_seen(g.actor, key)
 
 
+def _reset_request_state():
+    # `g` lives on the app context, which a test (or a CLI) may keep across requests.
+    g.actor = g.token = g.idempotency_key = None
+    g.keep_changes = False
+
+
 def before_request():
+    _reset_request_state()
     check_content_type()
     authenticate()
     return replay_idempotent()
