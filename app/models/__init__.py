@@ -1,4 +1,5 @@
 """All models, one module per aggregate, re-exported for Alembic and services."""
+from app.models.adverse_event import AdverseEvent, AdverseEventGrade, SymptomReview
 from app.models.audit import AuditEntry
 from app.models.idempotency import IdempotencyRecord
 from app.models.message import Message
@@ -13,3 +14,4 @@ __all__ = [
     "Alert", "ApiToken", "AuditEntry", "IdempotencyRecord", "Message", "Patient", "PatientEvent",
     "Screening", "Site", "SymptomItem", "SymptomReport", "User", "Visit",
 ]
+__all__ += ["AdverseEvent", "AdverseEventGrade", "SymptomReview"]
