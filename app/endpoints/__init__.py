@@ -1,0 +1,1 @@
+"""Efficacy endpoints: derivation per patient, survival statistics and plots (pure core)."""
