@@ -68,8 +68,8 @@ class ScreeningResult:
 def evaluate(facts: Mapping | None, birth_date: date | None, screened_on: date) -> ScreeningResult:
     """Judge every criterion I1..I9, E1..E9. Raises `labs.LabUnitError` for a lab whose unit
     cannot be normalised without guessing (the caller answers 422)."""
-    context = {**(facts or {}), "birth_date": birth_date}
-    normalise_labs(context.get("labs"))  # fail on a bad unit before judging anything
+    # Labs are normalised once, up front: a bad unit fails before anything is judged.
+    context = {**(facts or {}), "birth_date": birth_date, "labs": normalise_labs((facts or {}).get("labs"))}
     results = tuple(RULES[criterion.id](context, screened_on) for criterion in CRITERIA)
     return ScreeningResult(verdict(results), results, reasons_ineligible(results), missing_facts(results))
 

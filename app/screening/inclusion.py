@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from app.screening.lab_limits import HBV_DNA_LIMIT, ORGAN_FUNCTION_LIMITS, lab_findings
-from app.screening.labs import normalise_labs
+from app.screening.labs import lab_values
 from app.screening.outcomes import CriterionResult, absent, as_date, judge, shown
 
 MIN_AGE, MAX_AGE = 18, 75
@@ -37,7 +37,7 @@ def ecog_finding(ecog: int) -> str | None:
 
 def organ_function(facts: Mapping) -> tuple[list[str], list[str]]:
     """Child-Pugh and the I6 labs: (one finding per value out of range, missing keys). Shared by I6 and E3."""
-    findings, missing = lab_findings(ORGAN_FUNCTION_LIMITS, normalise_labs(facts.get("labs")))
+    findings, missing = lab_findings(ORGAN_FUNCTION_LIMITS, lab_values(facts))
     score = facts.get("child_pugh_score")
     low, high = CHILD_PUGH_RANGE
     if score is None:
@@ -105,7 +105,7 @@ def i7_hbv(facts: Mapping, screened_on: date) -> CriterionResult:
     if not infected:
         return judge("I7", (), (), "No HBV infection (not applicable)")
     findings = [] if facts.get("hbv_on_antiviral") is not False else ["HBV infection without antiviral treatment"]
-    dna_findings, missing = lab_findings((HBV_DNA_LIMIT,), normalise_labs(facts.get("labs")))
+    dna_findings, missing = lab_findings((HBV_DNA_LIMIT,), lab_values(facts))
     missing = absent(facts, "hbv_on_antiviral") + missing
     return judge("I7", findings + dna_findings, missing, "HBV on antivirals, DNA < 100 IU/mL")
 

@@ -77,3 +77,8 @@ def fold_unit(unit: str) -> str:
         folded = folded.removeprefix("x").removeprefix("times")
         return "xuln" if folded == "uln" else folded
     return folded
+
+
+# The tables above keyed by folded spelling, built once: what `labs.py` looks units up in.
+FOLDED_FACTORS = {test: {fold_unit(spelling): factor for spelling, factor in table.items()}
+                  for test, table in UNIT_FACTORS.items()}

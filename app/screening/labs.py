@@ -14,7 +14,7 @@ Canonical units (PROTOCOL.md "Eligibility"):
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from app.screening.lab_units import (CANONICAL_UNIT, INR_ASSUMED_ULN, RATIO_UNITS, REJECTED_UNITS,
+from app.screening.lab_units import (CANONICAL_UNIT, FOLDED_FACTORS, INR_ASSUMED_ULN, RATIO_UNITS, REJECTED_UNITS,
                                      TIMES_ULN, UNIT_FACTORS, fold_unit)
 
 LAB_TESTS = tuple(CANONICAL_UNIT)
@@ -63,17 +63,13 @@ class DuplicateLab(LabUnitError):
 
 @dataclass(frozen=True)
 class LabValue:
-    """One lab result in its canonical unit, remembering what was entered."""
+    """One lab result in its canonical unit. `entered` echoes what was typed ("120 U/L, ULN 40")
+    when it differs from the canonical value, else ""; `uln_assumed` marks an INR without ULN."""
     test: str
     value: float
     unit: str
     entered: str
     uln_assumed: bool = False
-
-    @property
-    def converted(self) -> bool:
-        """True when the entered value is not already the canonical value (show it in reasons)."""
-        return self.entered != ""
 
 
 def accepted_units(test: str) -> list[str]:
@@ -106,11 +102,17 @@ def normalise_labs(entries: Iterable[Mapping] | None) -> dict[str, LabValue]:
     return values
 
 
+def lab_values(facts: Mapping) -> Mapping[str, LabValue]:
+    """`facts["labs"]` as {test: LabValue}: normalised here from the API's list, or passed
+    through when `eligibility.evaluate` has already normalised it once for all criteria."""
+    labs = facts.get("labs")
+    return labs if isinstance(labs, Mapping) else normalise_labs(labs)
+
+
 def _factor(test: str, unit: str) -> float:
     folded = fold_unit(unit)
-    table = {fold_unit(spelling): factor for spelling, factor in UNIT_FACTORS[test].items()}
-    if folded in table:
-        return table[folded]
+    if folded in FOLDED_FACTORS[test]:
+        return FOLDED_FACTORS[test][folded]
     raise UnknownUnit(test, unit, accepted_units(test), REJECTED_UNITS.get((test, folded), ""))
 
 
