@@ -1,0 +1,61 @@
+"""Text normalisation and tokenisation shared by the lexicon and the parser.
+
+English is split into words; every Chinese character is its own token, so Chinese
+phrases are matched by dictionary (longest match), never by spaces.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Digits, English words (with apostrophes), one CJK character, or any other single symbol (emoji, °, /).
+TOKEN_RE = re.compile(r"\d+(?:\.\d+)?|[a-z]+(?:'[a-z]+)*|[\u3400-\u9fff]|[^\s\w]")
+CJK_RE = re.compile(r"[\u3400-\u9fff]")
+LATIN_RE = re.compile(r"[a-z]")
+
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_NUMBER = "[零一二两三四五六七八九十]+"
+# Chinese numerals only where they count or measure (拉了六次, 三十八度五), so that
+# 一点 ("a little") is left alone.
+_CN_BEFORE_UNIT = re.compile(rf"({_CN_NUMBER})(?:点({_CN_NUMBER}))?(?=[次趟回度])")
+_CN_AFTER_DEGREE = re.compile(r"度([一二三四五六七八九])(?![次趟回])")
+# Remove variation selectors / zero-width joiners so emoji compare equal.
+_INVISIBLE = dict.fromkeys(map(ord, "\ufe0e\ufe0f\u200d"), None)
+
+
+def chinese_number(text: str) -> int:
+    """Value of a small Chinese numeral (0-99): 六 -> 6, 十二 -> 12, 三十八 -> 38."""
+    if "十" not in text:
+        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
+    tens, _, units = text.partition("十")
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+
+
+def _arabic(match: re.Match) -> str:
+    whole = str(chinese_number(match.group(1)))
+    return f"{whole}.{chinese_number(match.group(2))}" if match.group(2) else whole
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width digits, ℃ -> °c), lower case, curly quotes, Chinese numerals before units."""
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).lower().replace("’", "'")
+    text = _CN_BEFORE_UNIT.sub(_arabic, text)
+    return _CN_AFTER_DEGREE.sub(lambda m: f"度{_CN_DIGITS[m.group(1)]}", text)
+
+
+def tokenise(text: str) -> list[str]:
+    """Tokens of already-normalised text."""
+    return TOKEN_RE.findall(text)
+
+
+def is_number(token: str) -> bool:
+    return token[0].isdigit()
+
+
+def is_cjk(token: str) -> bool:
+    return bool(CJK_RE.match(token))
+
+
+def is_latin_word(token: str) -> bool:
+    return bool(LATIN_RE.match(token))
