@@ -130,7 +130,7 @@ def test_imaging_in_the_plan_is_plan_imaging(protocol, calendar, plan):
 
 
 @pytest.mark.parametrize("last_dose, end_of_treatment, until, codes", [
-    # last dose cycle 6 (day 98, 2025-06-09): survival on day 98 + 84n <= 730 -> n = 1..7
+    # last dose on day 98 (2025-06-09): survival on day 98 + 84n <= 730 -> n = 1..7
     (date(2025, 6, 9), None, None,
      ["SFU-30", "SFU-90"] + [f"SURV-{n:02d}" for n in range(1, 8)]),
     # end of treatment decided on day 147 (2025-07-28): 147 + 84n <= 730 -> n = 1..6
