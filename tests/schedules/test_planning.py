@@ -167,11 +167,12 @@ def test_doses_never_closer_than_the_minimum_interval(plan):
 def test_the_minimum_interval_beats_the_nearest_open_day(protocol):
     # Closures: C02 (target Mar 24) can only go to Mon Mar 31 (Mar 14 is further away);
     # C03 (target Apr 14) would take Fri Apr 11, 11 days after C02: not allowed, so the
-    # first open day from Apr 14 (C02 + 14 days) on is used, flagged out of window.
+    # first open day from Apr 14 (C02 + 14 days) on is used, flagged out of window: Sun Apr 27,
+    # a make-up working day for Labour Day 2025.
     closed = [date(2025, 3, 17) + timedelta(days=i) for i in range(12)]
     closed += [date(2025, 4, 14) + timedelta(days=i) for i in range(12)]
     calendar = ClinicCalendar.for_protocol(protocol, extra_closed=closed)
     plan = _by_code(plan_schedule(protocol, C1D1, calendar))
     assert plan["C02-SINT"].scheduled_date == date(2025, 3, 31)
-    assert plan["C03-SINT"].scheduled_date == date(2025, 4, 28)
+    assert plan["C03-SINT"].scheduled_date == date(2025, 4, 27)
     assert plan["C03-SINT"].flags == ("out_of_window",)
