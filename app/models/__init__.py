@@ -1,6 +1,8 @@
 """All models, one module per aggregate, re-exported for Alembic and services."""
 from app.models.adverse_event import AdverseEvent, AdverseEventGrade, SymptomReview
+from app.models.assessment import TumorAssessment
 from app.models.audit import AuditEntry
+from app.models.contact import ContactAttempt
 from app.models.idempotency import IdempotencyRecord
 from app.models.message import Message
 from app.models.patient import Patient, PatientEvent
@@ -15,3 +17,4 @@ __all__ = [
     "Screening", "Site", "SymptomItem", "SymptomReport", "User", "Visit",
 ]
 __all__ += ["AdverseEvent", "AdverseEventGrade", "SymptomReview"]
+__all__ += ["ContactAttempt", "TumorAssessment"]
