@@ -18,10 +18,14 @@ BLUEPRINTS = (
     "app.audit.resources",
     "app.screening.resources",
     "app.patients.resources",
+    "app.adverse_events.resources",
+    "app.notifications.resources",
 )
 CLI_MODULES = (
     "app.auth.cli",
     "app.demo.cli",
+    "app.adverse_events.cli",
+    "app.notifications.cli",
 )
 
 

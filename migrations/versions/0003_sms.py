@@ -1,10 +1,10 @@
-"""sms: schema changes of this domain (reserved slot; filled by its change)
+"""sms: the outbox lease owner (claim_token)
 
 Revision ID: 0003
 Revises: 0002
 """
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
+from alembic import op
+import sqlalchemy as sa
 
 revision = "0003"
 down_revision = "0002"
@@ -13,8 +13,10 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table("messages", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("claim_token", sa.String(length=32), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table("messages", schema=None) as batch_op:
+        batch_op.drop_column("claim_token")

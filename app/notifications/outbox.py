@@ -1,0 +1,129 @@
+"""The outbox: outbound SMS rows written in the caller's transaction, claimed and settled
+by the dispatcher with conditional UPDATEs.
+
+A row moves queued → sending (claimed, with a lease and a claim token) → sent / failed /
+cancelled, or back to queued (retry, deferral, recovered lease). Every settling UPDATE
+names the claim token, so a sweep that lost its lease cannot overwrite another's result.
+Services call `enqueue` and flush; only the dispatcher (its own transactions) claims.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import case, select, update
+
+from app.extensions import db
+from app.models import Message
+from app.notifications.retry import RetryPolicy, lease_expires_at
+
+UNSENT = ("queued", "sending")
+
+
+def enqueue(*, to_number: str, body: str, purpose: str, now: datetime, patient=None, site_id=None,
+            user_id=None, visit_id=None, idempotency_key=None, send_at=None, expires_at=None) -> Message | None:
+    """Add an outbound message to the caller's transaction (nothing is sent before it commits).
+
+    With an `idempotency_key` already used, nothing is added and None is returned.
+    """
+    if idempotency_key and _key_taken(idempotency_key):
+        return None
+    message = Message(direction="outbound", to_number=to_number, body=body, purpose=purpose, status="queued",
+                      attempts=0, next_attempt_at=send_at or now, expires_at=expires_at,
+                      idempotency_key=idempotency_key, visit_id=visit_id, user_id=user_id,
+                      patient_id=getattr(patient, "id", None),
+                      site_id=site_id if site_id is not None else getattr(patient, "site_id", None))
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def _key_taken(key: str) -> bool:
+    return db.session.scalar(select(Message.id).where(Message.idempotency_key == key)) is not None
+
+
+def new_claim_token() -> str:
+    return secrets.token_hex(16)
+
+
+def claim_due(now: datetime, limit: int, token: str, policy: RetryPolicy = RetryPolicy()) -> list[int]:
+    """Move up to `limit` due queued rows to "sending" under `token`; return their ids.
+
+    One statement. PostgreSQL: the inner SELECT … FOR UPDATE SKIP LOCKED lets concurrent
+    sweeps take disjoint rows without waiting. SQLite ignores FOR UPDATE but runs one writer
+    at a time, and the outer `status = 'queued'` re-check keeps a row from being taken twice.
+    """
+    due = (select(Message.id)
+           .where(Message.direction == "outbound", Message.status == "queued", Message.next_attempt_at <= now)
+           .order_by(Message.next_attempt_at, Message.id)
+           .limit(limit)
+           .with_for_update(skip_locked=True))
+    statement = (update(Message)
+                 .where(Message.id.in_(due.scalar_subquery()), Message.status == "queued")
+                 .values(status="sending", claim_token=token, attempts=Message.attempts + 1,
+                         lease_expires_at=lease_expires_at(now, policy))
+                 .returning(Message.id)
+                 .execution_options(synchronize_session=False))
+    return sorted(db.session.execute(statement).scalars().all())
+
+
+def recover_expired_leases(now: datetime) -> int:
+    """Requeue rows whose sender died holding the lease; returns how many.
+
+    A sender may have died after the provider accepted the message and before it recorded
+    that: such a message is sent again. The lease (longer than any HTTP timeout) makes this
+    the only way a message can go out twice.
+    """
+    statement = (update(Message)
+                 .where(Message.status == "sending", Message.lease_expires_at <= now)
+                 .values(status="queued", claim_token=None, lease_expires_at=None, next_attempt_at=now)
+                 .execution_options(synchronize_session=False))
+    return db.session.execute(statement).rowcount
+
+
+def claimed(ids: list[int]) -> list[Message]:
+    """The claimed rows, loaded for the send decision."""
+    return db.session.scalars(select(Message).where(Message.id.in_(ids)).order_by(Message.id)).all()
+
+
+def _settle(message_id: int, token: str, **values) -> bool:
+    statement = (update(Message)
+                 .where(Message.id == message_id, Message.claim_token == token)
+                 .values(claim_token=None, lease_expires_at=None, **values)
+                 .execution_options(synchronize_session=False))
+    return db.session.execute(statement).rowcount == 1
+
+
+def mark_sent(message_id: int, token: str, now: datetime, provider_sid: str | None, body: str) -> bool:
+    """Record the provider's acceptance. A status callback may already have moved the row
+    further (delivered), so the status only moves forward from "sending"."""
+    forward = case((Message.status.in_(UNSENT), "sent"), else_=Message.status)
+    return _settle(message_id, token, status=forward, provider_sid=provider_sid, sent_at=now, body=body,
+                   error_code=None, error_message=None)
+
+
+def mark_retry(message_id: int, token: str, at: datetime, error_code, error_message) -> bool:
+    """Put the row back in the queue for another attempt at `at`."""
+    return _settle(message_id, token, status="queued", next_attempt_at=at,
+                   error_code=_code(error_code), error_message=error_message)
+
+
+def mark_failed(message_id: int, token: str, error_code, error_message) -> bool:
+    """A terminal failure: the provider refused, or no attempts are left."""
+    return _settle(message_id, token, status="failed", next_attempt_at=None,
+                   error_code=_code(error_code), error_message=error_message)
+
+
+def mark_cancelled(message_id: int, token: str, reason: str) -> bool:
+    """Never to be sent (opted out, visit moved, moment passed…); the reason is kept."""
+    return _settle(message_id, token, status="cancelled", next_attempt_at=None, error_message=reason)
+
+
+def mark_deferred(message_id: int, token: str, until: datetime, reason: str) -> bool:
+    """Not now (quiet hours, daily budget): back to the queue without spending an attempt."""
+    return _settle(message_id, token, status="queued", next_attempt_at=until, attempts=Message.attempts - 1,
+                   error_message=reason)
+
+
+def _code(error_code) -> str | None:
+    return None if error_code is None else str(error_code)
