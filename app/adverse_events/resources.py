@@ -1,0 +1,173 @@
+"""/patients/{id}/adverse-events, /adverse-events/{id}/..., AE candidates and /reports/safety."""
+from zoneinfo import ZoneInfo
+
+from flask import Response, current_app, g
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from app.adverse_events import candidates, reporting, seriousness, services, signature
+from app.adverse_events.csv_export import safety_csv
+from app.adverse_events.schemas import (AdverseEventCreateSchema, AdverseEventListArgs, AdverseEventSchema,
+                                        AdverseEventUpdateSchema, CandidateConfirmSchema, CandidateListSchema,
+                                        GradeChangeSchema, ReviewSchema, SaeReportedSchema, SafetyArgs,
+                                        SafetyReportSchema, SignOffSchema)
+from app.common.access import load_visible
+from app.common.auth_context import requires
+from app.common.clock import utcnow
+from app.common.etag import check_version, expected_version, with_etag
+from app.common.pagination import paginate
+from app.common.schemas import ReasonSchema, page_schema
+from app.extensions import db
+from app.models import AdverseEvent, Patient
+
+blp = Blueprint("adverse_events", __name__, url_prefix="/api/v1", description="Adverse events and safety report")
+STAFF = ("admin", "coordinator", "investigator", "nurse")
+SENIOR = ("admin", "coordinator", "investigator")
+
+
+def load_patient(patient_id):
+    return load_visible(Patient, patient_id, g.actor, what="patient")
+
+
+def load_event(event_id):
+    event = load_visible(AdverseEvent, event_id, g.actor, what="adverse event")
+    return event, db.session.get(Patient, event.patient_id)
+
+
+def present(event, status=200):
+    services.annotate([event], utcnow())
+    return with_etag(event, status=status)
+
+
+@blp.route("/patients/<int:patient_id>/adverse-events", methods=["POST"])
+@requires(*STAFF)
+@blp.arguments(AdverseEventCreateSchema)
+@blp.response(201, AdverseEventSchema)
+def create_adverse_event(args, patient_id):
+    patient = load_patient(patient_id)
+    return present(services.record_adverse_event(g.actor, utcnow(), patient, **args), 201)
+
+
+@blp.route("/patients/<int:patient_id>/adverse-events", methods=["GET"])
+@requires(*STAFF)
+@blp.arguments(AdverseEventListArgs, location="query")
+@blp.response(200, page_schema(AdverseEventSchema))
+def list_adverse_events(args, patient_id):
+    load_patient(patient_id)
+    statement = select(AdverseEvent).where(AdverseEvent.patient_id == patient_id)
+    if not args["include_retracted"]:
+        statement = statement.where(AdverseEvent.retracted_at.is_(None))
+    page = paginate(statement, AdverseEvent, args)
+    services.annotate(page["items"], utcnow())
+    return page
+
+
+@blp.route("/adverse-events/<int:event_id>", methods=["GET"])
+@requires(*STAFF)
+@blp.response(200, AdverseEventSchema)
+def get_adverse_event(event_id):
+    return present(load_event(event_id)[0])
+
+
+@blp.route("/adverse-events/<int:event_id>", methods=["PATCH"])
+@requires(*STAFF)
+@blp.arguments(AdverseEventUpdateSchema)
+@blp.response(200, AdverseEventSchema)
+def update_adverse_event(args, event_id):
+    event, patient = load_event(event_id)
+    check_version(event, expected_version())
+    return present(services.update_adverse_event(g.actor, utcnow(), patient, event, args))
+
+
+@blp.route("/adverse-events/<int:event_id>/grades", methods=["POST"])
+@requires(*STAFF)
+@blp.arguments(GradeChangeSchema)
+@blp.response(201, AdverseEventSchema)
+def change_grade(args, event_id):
+    event, patient = load_event(event_id)
+    check_version(event, expected_version())
+    return present(services.change_grade(g.actor, utcnow(), patient, event, **args), 201)
+
+
+@blp.route("/adverse-events/<int:event_id>/retract", methods=["POST"])
+@requires(*SENIOR)
+@blp.arguments(ReasonSchema)
+@blp.response(200, AdverseEventSchema)
+def retract_adverse_event(args, event_id):
+    event, _patient = load_event(event_id)
+    check_version(event, expected_version())
+    return present(services.retract_adverse_event(g.actor, utcnow(), event, args["reason"]))
+
+
+@blp.route("/adverse-events/<int:event_id>/sign-off", methods=["POST"])
+@requires("investigator")
+@blp.arguments(SignOffSchema)
+@blp.response(200, AdverseEventSchema)
+def sign_off(args, event_id):
+    event, _patient = load_event(event_id)
+    check_version(event, expected_version())
+    return present(signature.sign_off(g.actor, utcnow(), event, **args))
+
+
+@blp.route("/adverse-events/<int:event_id>/sae-report", methods=["POST"])
+@requires(*STAFF)
+@blp.arguments(SaeReportedSchema)
+@blp.response(200, AdverseEventSchema)
+def mark_sae_reported(args, event_id):
+    event, _patient = load_event(event_id)
+    return present(seriousness.mark_reported(g.actor, utcnow(), event, **args))
+
+
+@blp.route("/patients/<int:patient_id>/ae-candidates", methods=["GET"])
+@requires(*STAFF)
+@blp.response(200, CandidateListSchema)
+def list_candidates(patient_id):
+    load_patient(patient_id)
+    return {"items": candidates.pending_candidates(patient_id)}
+
+
+@blp.route("/patients/<int:patient_id>/ae-candidates/<int:item_id>/confirm", methods=["POST"])
+@requires(*STAFF)
+@blp.arguments(CandidateConfirmSchema)
+@blp.response(201, AdverseEventSchema)
+def confirm_candidate(args, patient_id, item_id):
+    patient = load_patient(patient_id)
+    item, report = candidates.load_candidate(item_id, patient)
+    return present(candidates.confirm_candidate(g.actor, utcnow(), patient, item, report, args), 201)
+
+
+@blp.route("/patients/<int:patient_id>/ae-candidates/<int:item_id>/dismiss", methods=["POST"])
+@requires(*STAFF)
+@blp.arguments(ReasonSchema)
+@blp.response(200, ReviewSchema)
+def dismiss_candidate(args, patient_id, item_id):
+    patient = load_patient(patient_id)
+    item, _report = candidates.load_candidate(item_id, patient)
+    return candidates.dismiss_candidate(g.actor, utcnow(), patient, item, args["reason"])
+
+
+def _default_cutoff():
+    zone = g.actor.site.timezone if g.actor.site else current_app.config["SITE_TIMEZONE"]
+    return utcnow().astimezone(ZoneInfo(zone)).date()
+
+
+def _csv_response(report):
+    name = f"safety_{report['cutoff'].isoformat()}.csv"
+    return Response(safety_csv(report), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@blp.route("/reports/safety", methods=["GET"])
+@requires(*STAFF)
+@blp.arguments(SafetyArgs, location="query")
+@blp.response(200, SafetyReportSchema)
+def safety_report(args):
+    report = reporting.safety_report(g.actor, args["cutoff"] or _default_cutoff())
+    return _csv_response(report) if args["format"] == "csv" else report
+
+
+@blp.route("/reports/safety.csv", methods=["GET"])
+@requires(*STAFF)
+@blp.arguments(SafetyArgs, location="query")
+def safety_report_csv(args):
+    return _csv_response(reporting.safety_report(g.actor, args["cutoff"] or _default_cutoff()))
