@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from app.assessments.lesions import Assessment, liver_lesions, sum_of_diameters
+from app.assessments.lesions import Assessment, liver_lesions
 from app.assessments.timepoint import (
-    CR, NE, NON_CR_NON_PD, PD, PR, SD, TimepointResult, timepoint_response,
+    CR, NE, NON_CR_NON_PD, PD, PR, SD, BaselineTargets, TimepointResult, evaluate_timepoint,
 )
 
 CONFIRM_DAYS = 28
@@ -88,11 +88,11 @@ def evaluate_series(c1d1: date, assessments, confirm_days: int = CONFIRM_DAYS,
 
 
 def _timepoints(baseline: Assessment, follow_ups) -> tuple[TimepointResult, ...]:
-    nadir = sum_of_diameters(baseline.target_lesions)
-    liver_nadir = sum_of_diameters(liver_lesions(baseline.target_lesions))
+    targets = BaselineTargets.of(baseline.target_lesions)
+    nadir, liver_nadir = targets.sum_mm, targets.liver_sum_mm
     results = []
     for assessment in follow_ups:
-        result = timepoint_response(baseline, nadir, assessment, liver_nadir)
+        result = evaluate_timepoint(targets, nadir, liver_nadir, assessment)
         # An NE sum is partial and must not lower the nadir; a PD sum is above it anyway.
         if result.target_response not in (NE, None):
             nadir = min(nadir, result.sum_mm)

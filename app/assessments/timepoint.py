@@ -12,7 +12,7 @@ from app.assessments.lesions import (
     NORMAL_NODE_SHORT_AXIS_MM,
     Assessment,
     Lesion,
-    liver_lesions,
+    is_liver,
     percent_change,
     sum_of_diameters,
 )
@@ -48,31 +48,59 @@ class TimepointResult:
     liver_sum_mm: float | None
 
 
-def match_to_baseline(baseline_lesions, current_lesions) -> tuple[Lesion | None, ...]:
-    """Today's measurement of each baseline lesion, in baseline order (None = not reported).
+@dataclass(frozen=True)
+class BaselineTargets:
+    """What every follow-up is compared with, computed once per baseline."""
+
+    lesions: tuple[Lesion, ...]
+    nodal: tuple[bool, ...]
+    sum_mm: float
+    liver_indexes: tuple[int, ...]
+    liver_sum_mm: float
+
+    @classmethod
+    def of(cls, lesions) -> BaselineTargets:
+        """Profile the baseline target lesions."""
+        lesions = tuple(lesions)
+        liver = tuple(i for i, lesion in enumerate(lesions) if is_liver(lesion))
+        return cls(lesions, tuple(lesion.nodal for lesion in lesions), sum_of_diameters(lesions),
+                   liver, sum_of_diameters(lesions[i] for i in liver))
+
+
+def measurements(baseline_lesions, current_lesions) -> tuple[float | None, ...]:
+    """Today's value of each baseline lesion in mm, baseline order; None = not evaluated.
 
     Follow-up lesions whose id is not a baseline target are ignored: RECIST never adds
     targets after baseline (new disease is recorded as ``new_lesions``).
     """
     by_id = {lesion.lesion_id: lesion for lesion in current_lesions}
-    return tuple(by_id.get(lesion.lesion_id) for lesion in baseline_lesions)
+    return tuple(_value(by_id.get(lesion.lesion_id)) for lesion in baseline_lesions)
+
+
+def _value(lesion: Lesion | None) -> float | None:
+    return None if lesion is None else lesion.measured_mm
 
 
 def target_response(baseline_lesions, current_lesions, nadir_sum: float) -> str | None:
     """CR/PR/SD/PD/NE for the target lesions; None when there are no baseline targets."""
-    baseline_lesions = tuple(baseline_lesions)
-    if not baseline_lesions:
+    targets = BaselineTargets.of(baseline_lesions)
+    if not targets.lesions:
         return None
-    matched = match_to_baseline(baseline_lesions, current_lesions)
-    evaluated = [m for m in matched if m is not None and m.evaluated]
-    current_sum = sum_of_diameters(evaluated)
+    values = measurements(targets.lesions, current_lesions)
+    return response_of_values(values, targets.nodal, targets.sum_mm, nadir_sum)
+
+
+def response_of_values(values, nodal, baseline_sum: float, nadir_sum: float) -> str:
+    """Target response from today's values aligned with the baseline lesions."""
+    measured = [value for value in values if value is not None]
+    current_sum = sum(measured)
     if is_progression(current_sum, nadir_sum):
         return PD  # established by the evaluated lesions even if some are missing
-    if len(evaluated) < len(baseline_lesions):
+    if len(measured) < len(values):
         return NE
-    if _all_disappeared(baseline_lesions, evaluated):
+    if not any(map(_is_present, values, nodal)):
         return CR
-    if is_partial_response(current_sum, sum_of_diameters(baseline_lesions)):
+    if is_partial_response(current_sum, baseline_sum):
         return PR
     return SD
 
@@ -88,17 +116,10 @@ def is_partial_response(current_sum: float, baseline_sum: float) -> bool:
     return current_sum <= (1 - PR_DECREASE_FRACTION) * baseline_sum + _EPS
 
 
-def _all_disappeared(baseline_lesions, evaluated) -> bool:
-    # Nodes never disappear: CR needs every node back under 10 mm short axis, and
-    # every non-nodal lesion gone (0 mm; "too small to measure" is still present).
-    nodal = {lesion.lesion_id: lesion.nodal for lesion in baseline_lesions}
-    return all(_is_gone(lesion, nodal[lesion.lesion_id]) for lesion in evaluated)
-
-
-def _is_gone(lesion: Lesion, nodal: bool) -> bool:
-    if nodal:
-        return lesion.measured_mm < NORMAL_NODE_SHORT_AXIS_MM
-    return not lesion.too_small_to_measure and lesion.measured_mm == 0
+def _is_present(value_mm: float, nodal: bool) -> bool:
+    # Nodes never disappear: CR needs every node back under 10 mm short axis, and every
+    # non-nodal lesion gone (0 mm; "too small to measure" counts 5 mm, so it is present).
+    return value_mm >= NORMAL_NODE_SHORT_AXIS_MM if nodal else value_mm != 0
 
 
 def non_target_response(state: str) -> str | None:
@@ -132,39 +153,28 @@ def timepoint_response(baseline: Assessment, nadir_sum: float, assessment: Asses
     response applies the same target rules to the liver lesions alone, against
     ``liver_nadir_sum`` (defaults to the liver baseline sum).
     """
-    targets = baseline.target_lesions
-    target = target_response(targets, assessment.target_lesions, nadir_sum)
-    non_target = non_target_response(assessment.non_target)
-    current = _current_sum(targets, assessment.target_lesions)
-    baseline_sum = sum_of_diameters(targets) if targets else None
-    liver_result = _liver_response(baseline, assessment, liver_nadir_sum)
+    targets = BaselineTargets.of(baseline.target_lesions)
+    liver_nadir = targets.liver_sum_mm if liver_nadir_sum is None else liver_nadir_sum
+    return evaluate_timepoint(targets, nadir_sum, liver_nadir, assessment)
+
+
+def evaluate_timepoint(targets: BaselineTargets, nadir_sum: float, liver_nadir_sum: float,
+                       assessment: Assessment) -> TimepointResult:
+    """``timepoint_response`` with the baseline already profiled (used by series)."""
+    values = measurements(targets.lesions, assessment.target_lesions)
+    target = response_of_values(values, targets.nodal, targets.sum_mm, nadir_sum) if values else None
+    non_target = _NON_TARGET_RESPONSE[assessment.non_target]
+    current = sum(v for v in values if v is not None) if values else None
+    reference = (targets.sum_mm, nadir_sum) if values else (None, None)
+    if len(targets.liver_indexes) == len(values):  # all targets in the liver: same answer
+        liver_response, liver_sum = target, current
+    else:
+        liver_response, liver_sum = _liver_response(targets, values, liver_nadir_sum)
     return TimepointResult(
-        date=assessment.date,
-        overall_response=overall_response(target, non_target, assessment.new_lesions),
-        target_response=target,
-        non_target_response=non_target,
-        new_lesions=assessment.new_lesions,
-        sum_mm=current,
-        all_targets_evaluated=_all_evaluated(targets, assessment),
-        baseline_sum_mm=baseline_sum,
-        nadir_sum_mm=nadir_sum if targets else None,
-        change_from_baseline_pct=_change(current, baseline_sum),
-        change_from_nadir_pct=_change(current, nadir_sum if targets else None),
-        liver_response=liver_result[0],
-        liver_sum_mm=liver_result[1],
+        assessment.date, overall_response(target, non_target, assessment.new_lesions), target,
+        non_target, assessment.new_lesions, current, None not in values, reference[0], reference[1],
+        _change(current, reference[0]), _change(current, reference[1]), liver_response, liver_sum,
     )
-
-
-def _current_sum(baseline_lesions, current_lesions) -> float | None:
-    if not baseline_lesions:
-        return None
-    matched = match_to_baseline(baseline_lesions, current_lesions)
-    return sum_of_diameters(m for m in matched if m is not None)
-
-
-def _all_evaluated(baseline_lesions, assessment: Assessment) -> bool:
-    matched = match_to_baseline(baseline_lesions, assessment.target_lesions)
-    return all(m is not None and m.evaluated for m in matched)
 
 
 def _change(current: float | None, reference: float | None) -> float | None:
@@ -173,11 +183,10 @@ def _change(current: float | None, reference: float | None) -> float | None:
     return percent_change(current, reference)
 
 
-def _liver_response(baseline: Assessment, assessment: Assessment,
-                    liver_nadir_sum: float | None) -> tuple[str | None, float | None]:
-    liver_targets = liver_lesions(baseline.target_lesions)
-    if not liver_targets:
+def _liver_response(targets: BaselineTargets, values, liver_nadir_sum: float):
+    if not targets.liver_indexes:
         return None, None
-    nadir = sum_of_diameters(liver_targets) if liver_nadir_sum is None else liver_nadir_sum
-    response = target_response(liver_targets, assessment.target_lesions, nadir)
-    return response, _current_sum(liver_targets, assessment.target_lesions)
+    liver_values = [values[i] for i in targets.liver_indexes]
+    liver_nodal = [targets.nodal[i] for i in targets.liver_indexes]
+    response = response_of_values(liver_values, liver_nodal, targets.liver_sum_mm, liver_nadir_sum)
+    return response, sum(v for v in liver_values if v is not None)
