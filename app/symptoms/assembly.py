@@ -10,6 +10,8 @@ from app.symptoms.values import apply_readings
 from app.symptoms.text import is_latin_word
 
 GENERIC_PAIN = "Pain"
+BODY_PART_BEFORE, BODY_PART_AFTER = 5, 5
+SITE_WINDOW = 5  # tokens between a site word and its quality word  # tokens: "肚子一阵阵绞痛", "pain 8/10 in my belly"
 # Words that end the reach of "no"/"没有" inside a clause ("no fever and I have diarrhea").
 NEGATION_STOPPERS = frozenset({"i", "i'm", "im", "have", "has", "feel", "feeling", "got", "am", "still",
                                "now", "有", "还", "就", "是", "感", "觉", "又"})
@@ -25,7 +27,7 @@ def _body_part_term(pain: Event, events: list[Event]) -> Event | None:
     def distance(part: Event) -> int:
         return pain.start - part.end if part.end <= pain.start else part.start - pain.end
     parts = [e for e in events if e.entry.kind == "body_part" and e.clause == pain.clause]
-    near = [p for p in parts if 0 <= distance(p) <= 3]
+    near = [p for p in parts if 0 <= distance(p) <= (BODY_PART_BEFORE if p.end <= pain.start else BODY_PART_AFTER)]
     return min(near, key=distance) if near else None
 
 
@@ -38,6 +40,20 @@ def _mentions_from_event(event: Event, events: list[Event], tokens: list[str]) -
     text = _text(tokens, start, max(event.end, start + 1))
     return [Mention(t, event.start, event.end, event.clause, text, red_flags={flag} if flag else set())
             for t in terms]
+
+
+def _site_pattern_events(events: list[Event], site_rules) -> list[Event]:
+    """Symptom events made from a site word and a quality word in one clause (either order)."""
+    sites = [e for e in events if e.entry.tag and e.entry.kind != "quality"]
+    found = []
+    for quality in (e for e in events if e.entry.kind == "quality"):
+        near = [s for s in sites if s.clause == quality.clause and (s.entry.tag, quality.entry.tag) in site_rules
+                and max(s.start, quality.start) - min(s.end, quality.end) <= SITE_WINDOW]
+        if near:
+            site = min(near, key=lambda s: abs(s.start - quality.start))
+            entry = site_rules[(site.entry.tag, quality.entry.tag)]
+            found.append(Event(min(site.start, quality.start), max(site.end, quality.end), entry, quality.clause))
+    return found
 
 
 def _negation_reaches(tokens: list[str], cue: Event, mention: Mention) -> bool:
@@ -84,14 +100,23 @@ def _apply_scales(mentions: list[Mention], events: list[Event]) -> None:
 
 
 def assemble_mentions(tokens: list[str], events: list[Event], readings: list[Reading],
-                      clause_of_token: list[int]) -> list[Mention]:
+                      clause_of_token: list[int], site_rules=None) -> list[Mention]:
     """Mentions with negation, scales, values and red flags applied, merged per term."""
-    mentions = [m for e in events if e.entry.kind == "symptom" for m in _mentions_from_event(e, events, tokens)]
+    symptom_events = [e for e in events if e.entry.kind == "symptom"]
+    symptom_events += _site_pattern_events(events, site_rules or {})
+    mentions = [m for e in symptom_events for m in _mentions_from_event(e, events, tokens)]
     _apply_negation(mentions, events, tokens)
     _apply_scales(mentions, events)
     apply_readings(mentions, readings, events, clause_of_token, tokens)
     _apply_flags(mentions, events)
-    return _merge(mentions)
+    return _drop_unplaced_pain(_merge(mentions))
+
+
+def _drop_unplaced_pain(mentions: list[Mention]) -> list[Mention]:
+    """A pain word with no body part, next to a named symptom, describes that symptom
+    ("mouth sores, hurts to eat", "穿刺点肿了，有点疼"): keep it only when it stands alone."""
+    others = [m for m in mentions if m.term != GENERIC_PAIN and not m.negated]
+    return [m for m in mentions if not (m.term == GENERIC_PAIN and others)]
 
 
 def _apply_flags(mentions: list[Mention], events: list[Event]) -> None:

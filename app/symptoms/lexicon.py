@@ -6,7 +6,7 @@ at each token, only the phrase lengths known to start with that token (longest f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -23,6 +23,7 @@ PLAIN_MODIFIERS = {
     "negation_pre": "negation_pre", "negation_next": "negation_next", "negation_post": "negation_post",
     "at_rest": "at_rest", "clause_break": "clause_break", "count_unit": "count_unit",
     "stool_cue": "stool_cue", "temperature_unit_c": "temp_c", "temperature_unit_f": "temp_f",
+    "temperature_unit_any": "temp_any",
     "score_unit": "score_unit",
 }
 FUZZY_MIN_LENGTH = 4
@@ -36,6 +37,7 @@ class Entry:
     terms: tuple[str, ...] = ()
     value: int | None = None
     flag: str | None = None
+    tag: str | None = None  # site or quality name for site_patterns
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class Lexicon:
     lengths_by_first: Mapping[str, tuple[int, ...]]
     fuzzy_vocabulary: Mapping[str, Entry]
     known_words: frozenset[str]
+    site_rules: Mapping[tuple[str, str], Entry]
 
 
 def _phrase_entries(raw: dict):
@@ -78,6 +81,28 @@ def _all_langs(langs: dict) -> list[str]:
     return phrases
 
 
+def _add_site_words(phrases: dict, patterns: dict) -> None:
+    """Tag site words (reusing body-part / stool entries) and add quality words."""
+    for site, langs in patterns["sites"].items():
+        for text in _all_langs(langs):
+            key = tuple(tokenise(normalise(text)))
+            current = phrases.get(key)
+            if current is not None and current.kind not in ("body_part", "stool_cue"):
+                raise ValueError(f"site word {text!r} already means {current.kind}")
+            phrases[key] = replace(current, tag=site) if current else Entry("site", tag=site)
+    for quality, langs in patterns["qualities"].items():
+        for text in _all_langs(langs):
+            key = tuple(tokenise(normalise(text)))
+            if key in phrases:
+                raise ValueError(f"quality word {text!r} already has a meaning")
+            phrases[key] = Entry("quality", tag=quality)
+
+
+def _site_rules(patterns: dict) -> dict[tuple[str, str], Entry]:
+    return {(r["site"], r["quality"]): Entry("symptom", (r["term"],), flag=r.get("flag"))
+            for r in patterns["rules"]}
+
+
 def _check_terms(phrases: dict) -> None:
     unknown = {t for entry in phrases.values() for t in entry.terms if get_term(t) is None}
     if unknown:
@@ -94,19 +119,22 @@ def _compile(raw: dict) -> Lexicon:
         phrases.setdefault(key, entry)
     if duplicates:
         raise ValueError(f"lexicon phrases with two meanings: {duplicates}")
-    _check_terms(phrases)
+    _add_site_words(phrases, raw["site_patterns"])
+    site_rules = _site_rules(raw["site_patterns"])
+    _check_terms({**phrases, **{k: v for k, v in enumerate(site_rules.values())}})
     lengths: dict[str, set[int]] = {}
     for key in phrases:
         lengths.setdefault(key[0], set()).add(len(key))
     fuzzy = {key[0]: entry for key, entry in phrases.items()
              if len(key) == 1 and is_latin_word(key[0]) and len(key[0]) >= FUZZY_MIN_LENGTH
-             and entry.kind in ("symptom", *GRADED_MODIFIERS)}
+             and entry.kind in ("symptom", "body_part", *GRADED_MODIFIERS)}
     known = frozenset(_all_langs(raw["modifiers"]["known_words"])) | {w for key in phrases for w in key}
     return Lexicon(
         phrases=MappingProxyType(phrases),
         lengths_by_first=MappingProxyType({k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()}),
         fuzzy_vocabulary=MappingProxyType(fuzzy),
         known_words=known,
+        site_rules=MappingProxyType(site_rules),
     )
 
 

@@ -19,7 +19,7 @@ from app.symptoms.text import is_cjk, is_latin_word, is_number, normalise, token
 # A 0-4 answer written as a word ("three", "三").
 SCALE_WORDS = {"zero": 0, "none": 0, "one": 1, "two": 2, "three": 3, "four": 4,
                "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
-UNIT_KINDS = frozenset({"temp_c", "temp_f", "count_unit", "score_unit"})
+UNIT_KINDS = frozenset({"temp_c", "temp_f", "temp_any", "count_unit", "score_unit"})
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ def parse_message(text: str, lexicon: Lexicon | None = None) -> ParseResult:
     events = match_phrases(tokens, lexicon)
     events, clause_of_token = assign_clauses(tokens, events + fuzzy_events(tokens, events, lexicon))
     readings = find_readings(tokens, {e.start: e for e in events})
-    mentions = assemble_mentions(tokens, events, readings, clause_of_token)
+    mentions = assemble_mentions(tokens, events, readings, clause_of_token, lexicon.site_rules)
     bare_number, bare_value = _bare_number(tokens)
     no_items = not mentions
     return ParseResult(

@@ -31,6 +31,9 @@ def fahrenheit_to_celsius(value: float) -> float:
 
 
 def _temperature(value: float, unit_kind: str, position: int) -> Reading | None:
+    if unit_kind == "temp_any":
+        celsius = contextual_temperature(value)
+        return Reading("temperature", celsius, position, unit="°C") if celsius is not None else None
     celsius = value if unit_kind == "temp_c" else fahrenheit_to_celsius(value)
     low, high = CELSIUS_RANGE
     return Reading("temperature", celsius, position, unit="°C") if low <= celsius <= high else None
@@ -47,7 +50,7 @@ def _reading_at(i: int, tokens: list[str], event_at: dict) -> Reading:
     value = float(tokens[i])
     unit_event = event_at.get(i + 1)
     kind = unit_event.entry.kind if unit_event else None
-    if kind in ("temp_c", "temp_f"):
+    if kind in ("temp_c", "temp_f", "temp_any"):
         if tokens[i + 1] == "度":
             value += _degree_decimal(tokens, unit_event.end)
         return _temperature(value, kind, i) or Reading("plain", value, i)

@@ -7,7 +7,7 @@ from app.symptoms.matching import Event
 from app.symptoms.mention import DIARRHEA, FEVER, FEVER_THRESHOLD_C, VOMITING, Mention, raise_attribute
 from app.symptoms.readings import Reading, contextual_temperature, nrs_to_severity
 
-MIN_STOOLS_WITHOUT_SYMPTOM_WORD = 3
+MIN_STOOLS_WITHOUT_SYMPTOM_WORD = 4  # up to 3 stools a day is within normal
 COUNT_UNITS = {DIARRHEA: "stools/day", VOMITING: "episodes/day"}
 MAX_GAP_FOR_SCORE = 2  # "nausea 3", "nausea: 3", "恶心 - 3"
 
@@ -58,7 +58,7 @@ def _apply_count(reading, clause, mentions, events, tokens) -> None:
 
 
 def _apply_plain(reading, clause, mentions, tokens) -> None:
-    fevers = [m for m in mentions if m.term == FEVER and m.clause == clause]
+    fevers = sorted((m for m in mentions if m.term == FEVER), key=lambda m: m.clause != clause)
     celsius = contextual_temperature(reading.value)
     if fevers and celsius is not None:
         _set_temperature(fevers[0], celsius)
