@@ -62,7 +62,7 @@ def kaplan_meier(times, events, conf_level: float = 0.95) -> KaplanMeierCurve:
     distinct, position = np.unique(t, return_inverse=True)
     deaths = np.bincount(position, weights=e, minlength=len(distinct))
     leaving = np.bincount(position, minlength=len(distinct))
-    at_risk = len(t) - np.concatenate(([0], np.cumsum(leaving)[:-1]))
+    at_risk = len(t) - np.cumsum(leaving) + leaving  # still under observation just before each time
     survival, se = _product_limit(np, at_risk, deaths)
     lower, upper = _log_confidence_band(np, survival, se, conf_level)
     return KaplanMeierCurve(

@@ -61,6 +61,19 @@ def test_greenwood_standard_error_and_log_band_by_hand():
     assert curve.upper[0] == 1.0  # capped at 1 like R
 
 
+def test_censoring_tied_with_a_death_counts_as_at_risk_like_r():
+    # R: a subject censored at t is at risk at t (censoring happens just after deaths)
+    curve = kaplan_meier([3, 3, 3, 5], [1, 0, 0, 1])
+    assert (curve.times, curve.n_at_risk, curve.n_events, curve.n_censored) == (
+        (3.0, 5.0), (4, 1), (1, 1), (2, 0))
+    assert curve.survival == pytest.approx((0.75, 0.0))
+
+
+def test_empty_curve():
+    curve = kaplan_meier([], [])
+    assert (curve.times, curve.n, curve.events, curve.last_time) == ((), 0, 0, None)
+
+
 def test_limits_are_undefined_once_survival_is_zero():
     curve = kaplan_meier([1, 2], [1, 1])
     assert curve.survival[-1] == 0 and curve.lower[-1] != curve.lower[-1]  # NaN
