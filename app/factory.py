@@ -18,6 +18,9 @@ BLUEPRINTS = (
     "app.audit.resources",
     "app.screening.resources",
     "app.patients.resources",
+    "app.assessments.resources",
+    "app.endpoints.resources",
+    "app.followup.resources",
     "app.adverse_events.resources",
     "app.notifications.resources",
 )

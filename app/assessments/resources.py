@@ -1,0 +1,53 @@
+"""/patients/{id}/tumor-assessments and /patients/{id}/response."""
+from flask import g
+from flask_smorest import Blueprint
+
+from app.assessments import services
+from app.assessments.schemas import AssessmentCreateSchema, AssessmentListSchema, AssessmentSchema, ResponseSchema
+from app.common.auth_context import requires
+from app.common.clock import utcnow
+from app.common.problems import NotFound
+from app.common.schemas import ReasonSchema
+from app.extensions import db
+from app.models import TumorAssessment
+from app.patients.resources import STAFF, load_patient
+
+blp = Blueprint("assessments", __name__, url_prefix="/api/v1", description="Tumour assessments (RECIST 1.1)")
+READERS = ("admin", "coordinator", "investigator")  # radiology reads are entered by study staff
+
+
+@blp.route("/patients/<int:patient_id>/tumor-assessments", methods=["POST"])
+@requires(*READERS)
+@blp.arguments(AssessmentCreateSchema)
+@blp.response(201, AssessmentSchema)
+def record_assessment(args, patient_id):
+    patient = load_patient(patient_id)
+    row = services.record_assessment(g.actor, utcnow(), patient, **args)
+    return services.assessment_view(patient, row), 201
+
+
+@blp.route("/patients/<int:patient_id>/tumor-assessments", methods=["GET"])
+@requires(*STAFF)
+@blp.response(200, AssessmentListSchema)
+def list_assessments(patient_id):
+    return {"items": services.assessment_views(load_patient(patient_id))}
+
+
+@blp.route("/patients/<int:patient_id>/tumor-assessments/<int:assessment_id>/retract", methods=["POST"])
+@requires(*READERS)
+@blp.arguments(ReasonSchema)
+@blp.response(200, AssessmentSchema)
+def retract_assessment(args, patient_id, assessment_id):
+    patient = load_patient(patient_id)
+    row = db.session.get(TumorAssessment, assessment_id)
+    if row is None or row.patient_id != patient.id:
+        raise NotFound(f"No tumour assessment {assessment_id} for this patient.")
+    services.retract_assessment(g.actor, utcnow(), patient, row, args["reason"])
+    return {"assessment": row, "role": "retracted"}
+
+
+@blp.route("/patients/<int:patient_id>/response", methods=["GET"])
+@requires(*STAFF)
+@blp.response(200, ResponseSchema)
+def response(patient_id):
+    return services.response_summary(services.evaluate_patient(load_patient(patient_id)))

@@ -1,0 +1,128 @@
+"""Use cases for follow-up: the coordinators' contact worklist and the contact log."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+from sqlalchemy import func, select
+
+from app.audit.services import record
+from app.common.access import scope_to_site
+from app.common.problems import ValidationProblem
+from app.extensions import db
+from app.followup.proof_of_life import active_events_by_patient, first_event_date, proof_of_life_dates
+from app.followup.rules import ContactPlan, DueContact, follow_up_status, next_survival_contact
+from app.models import ContactAttempt, Patient, Visit
+from app.models.contact import ALIVE_OUTCOMES
+from app.patients.services import record_event, site_today
+from app.schedules.planning import horizon_end
+from app.schedules.protocol import load_protocol
+
+# Patients whose survival status the site still has to establish.
+TRACKED_STATUSES = ("on_treatment", "follow_up", "withdrawn", "lost_to_follow_up")
+# Any of these ends treatment and starts the survival follow-up grid.
+TREATMENT_ENDING = ("end_of_treatment", "progression", "withdrawal", "lost_to_follow_up")
+CONTACT_AUDITED = ("contacted_at", "contact_date", "channel", "outcome", "notes", "event_id")
+
+
+@lru_cache(maxsize=8)
+def _protocol(version: str):
+    return load_protocol(version)
+
+
+def contact_plan(protocol) -> ContactPlan:
+    """The survival follow-up grid of a protocol version."""
+    survival = protocol.survival
+    return ContactPlan(survival.every_weeks * 7, survival.window.before, survival.window.after)
+
+
+def follow_up_worklist(actor, now, site=None) -> list[dict]:
+    """One row per tracked patient: last known alive, next contact due, overdue, lost candidate."""
+    statement = scope_to_site(select(Patient).where(Patient.status.in_(TRACKED_STATUSES)), actor, Patient.site_id)
+    if site is not None:
+        statement = statement.where(Patient.site_id == site.id)
+    patients = db.session.scalars(statement.order_by(Patient.id)).all()
+    ids = statement.with_only_columns(Patient.id).order_by(None).scalar_subquery()
+    alive, events = proof_of_life_dates(ids), active_events_by_patient(ids)
+    visits, attempts = _next_visits(ids), _last_attempts(ids)
+    rows = [_row(p, now, alive.get(p.id, []), events.get(p.id, []), visits.get(p.id), attempts.get(p.id))
+            for p in patients]
+    return sorted(rows, key=_urgency)
+
+
+def _urgency(row: dict):
+    return (not row["overdue"], row["next_contact_due"] or date.max, row["study_id"])
+
+
+def _row(patient, now, alive_dates, events, next_visit, last_attempt) -> dict:
+    today = site_today(patient.site, now)
+    protocol = _protocol(patient.protocol_version)
+    plan = contact_plan(protocol)
+    last_alive = _last_known_alive(patient, today, alive_dates)
+    ended = first_event_date(events, TREATMENT_ENDING)
+    if ended is None:
+        due = next_visit or _next_cycle(patient, protocol, last_alive)
+    else:
+        due = next_survival_contact(ended, last_alive, plan, horizon_end(protocol, patient.treatment_start))
+    status = follow_up_status(today, last_alive, due, plan)
+    return {
+        "patient_id": patient.id, "study_id": patient.study_id, "site": patient.site.code,
+        "status": patient.status, "phase": "treatment" if ended is None else "survival",
+        "last_known_alive": status.last_known_alive, "days_since_contact": status.days_since_contact,
+        "next_contact_due": due.due if due else None, "window_end": due.window_end if due else None,
+        "overdue": status.overdue, "lost_to_follow_up_candidate": status.lost_to_follow_up_candidate,
+        "last_attempt": last_attempt,
+    }
+
+
+def _last_known_alive(patient, today: date, alive_dates) -> date | None:
+    # C1D1 is a dosing day (the patient was there); the enrollment day is a visit too.
+    seen = [*alive_dates, site_today(patient.site, patient.enrolled_at), patient.treatment_start]
+    past = [d for d in seen if d <= today]
+    return max(past, default=None)
+
+
+def _next_cycle(patient, protocol, last_alive) -> DueContact:
+    # On treatment without booked visits: the patient is due at the next cycle's D1.
+    anchor = max(filter(None, (last_alive, patient.treatment_start)))
+    due = anchor + timedelta(days=protocol.treatment.cycle_length_days)
+    return DueContact(due, due + timedelta(days=protocol.treatment.d1_window.after))
+
+
+def _next_visits(ids) -> dict[int, DueContact]:
+    """The earliest still-scheduled visit of each patient (a patient on treatment is seen there)."""
+    rows = db.session.execute(select(Visit.patient_id, Visit.scheduled_date, Visit.window_end)
+                              .where(Visit.patient_id.in_(ids), Visit.status == "scheduled")
+                              .order_by(Visit.patient_id, Visit.scheduled_date))
+    found: dict[int, DueContact] = {}
+    for patient_id, scheduled, window_end in rows:
+        found.setdefault(patient_id, DueContact(scheduled, max(scheduled, window_end)))
+    return found
+
+
+def _last_attempts(ids) -> dict[int, dict]:
+    latest = (select(ContactAttempt.patient_id, func.max(ContactAttempt.id).label("id"))
+              .where(ContactAttempt.patient_id.in_(ids)).group_by(ContactAttempt.patient_id).subquery())
+    rows = db.session.scalars(select(ContactAttempt).join(latest, latest.c.id == ContactAttempt.id))
+    return {row.patient_id: {"contacted_at": row.contacted_at, "outcome": row.outcome,
+                             "channel": row.channel} for row in rows}
+
+
+def record_contact(actor, now, patient, *, channel, outcome, contacted_at=None, notes=None) -> ContactAttempt:
+    """Log one attempt to reach the patient; a proof of life also records a `contact` event."""
+    contacted_at = contacted_at or now
+    if contacted_at > now:
+        raise ValidationProblem("A contact cannot be in the future.",
+                                errors={"contacted_at": ["In the future."]})
+    when = site_today(patient.site, contacted_at)
+    event = None
+    if outcome in ALIVE_OUTCOMES:
+        event = record_event(actor, now, patient, type="contact", date=when, details=f"{channel}: {outcome}")
+    attempt = ContactAttempt(patient_id=patient.id, site_id=patient.site_id, contacted_at=contacted_at,
+                             contact_date=when, channel=channel, outcome=outcome, notes=notes,
+                             recorded_by_id=actor.id, event_id=event.id if event else None)
+    db.session.add(attempt)
+    db.session.flush()
+    record(actor, now, "contact", "contact_attempt", attempt.id,
+           after={name: getattr(attempt, name) for name in CONTACT_AUDITED}, site_id=patient.site_id)
+    return attempt
