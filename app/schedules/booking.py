@@ -32,9 +32,12 @@ def book_together(target: date, window_start: date, window_end: date, kinds: Ite
                   calendar, booked: Mapping | None = None, *, not_before: date | None = None
                   ) -> tuple[date, tuple[str, ...]]:
     """Book visits of several `kinds` on one shared day (a cycle's D1: HAIC and sintilimab)."""
-    kinds = tuple(kinds)
     booked = _NO_BOOKINGS if booked is None else booked
     low = window_start if not_before is None else max(window_start, not_before)
+    # Fast path: most visits land on their target.
+    if low <= target <= window_end and calendar.is_open(target) and calendar.has_room(
+            target, kinds, booked):
+        return target, ()
     for day in _nearest_first(target, low, window_end):
         if calendar.is_open(day) and calendar.has_room(day, kinds, booked):
             return day, ()

@@ -10,7 +10,7 @@ holidays by rule and knows no make-up days until the next notice is packaged
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from types import MappingProxyType
 
 import holidays
@@ -43,6 +43,7 @@ class ClinicCalendar:
         self.country = country
         self.extra_closed = frozenset(extra_closed)  # site closures (e.g. a suite repair day)
         self._years: dict[int, _Year] = {}
+        self._open_by_day: dict[date, bool] = {}
 
     @classmethod
     def for_protocol(cls, protocol, extra_closed: Iterable[date] = ()) -> "ClinicCalendar":
@@ -52,10 +53,11 @@ class ClinicCalendar:
 
     def is_open(self, day: date) -> bool:
         """Whether the clinic sees patients on `day`."""
-        year = self._year(day.year)
-        if day in year.closed or day in self.extra_closed:
-            return False
-        return day.weekday() in self.open_weekdays or day in year.makeup_workdays
+        try:
+            return self._open_by_day[day]
+        except KeyError:
+            self._remember_year(day.year)
+            return self._open_by_day[day]
 
     def capacity(self, kind: str) -> int | None:
         """Visits of `kind` the site takes per day; None when unlimited."""
@@ -63,6 +65,8 @@ class ClinicCalendar:
 
     def has_room(self, day: date, kinds: Iterable[str], booked: Mapping) -> bool:
         """Whether every kind in `kinds` still has a free slot on `day` given `booked`."""
+        if not booked:
+            return True
         for kind in kinds:
             limit = self.daily_capacity.get(kind)
             if limit is not None and booked.get((day, kind), 0) >= limit:
@@ -71,13 +75,24 @@ class ClinicCalendar:
 
     def has_official_notice(self, year: int) -> bool:
         """Whether `year`'s holidays come from a published notice (make-up days known)."""
-        return bool(self._year(year).makeup_workdays)
+        return bool(self._remember_year(year).makeup_workdays)
 
-    def _year(self, year: int) -> _Year:
+    def _remember_year(self, year: int) -> _Year:
+        # One holidays lookup per year; then every day of the year answers from one dict,
+        # which keeps is_open at a single lookup on the planner's hot path.
         cached = self._years.get(year)
         if cached is None:
             cached = self._years[year] = self._load_year(year)
+            day, one_day = date(year, 1, 1), timedelta(days=1)
+            while day.year == year:
+                self._open_by_day[day] = self._computed_is_open(day, cached)
+                day += one_day
         return cached
+
+    def _computed_is_open(self, day: date, year: _Year) -> bool:
+        if day in year.closed or day in self.extra_closed:
+            return False
+        return day.weekday() in self.open_weekdays or day in year.makeup_workdays
 
     def _load_year(self, year: int) -> _Year:
         if self.country is None:

@@ -8,6 +8,7 @@ treatment. Targets never move when a holiday moves the booked day.
 
 import calendar as _stdlib_calendar
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from app.schedules.booking import book, book_together
@@ -52,44 +53,70 @@ def last_dose_day(visits) -> date:
 def plan_treatment(protocol: Protocol, c1d1: date, calendar, booked: Mapping | None = None
                    ) -> list[PlannedVisit]:
     """Labs and D1 visits of every cycle whose D1 target falls on or before treatment_end."""
+    rules = CycleRules.of(protocol)
     visits, previous_dose = [], None
-    step = timedelta(days=protocol.treatment.cycle_length_days)
     target, cycle, last = c1d1, 1, treatment_end(protocol, c1d1)
     while target <= last:
-        cycle_visits = plan_cycle(protocol, cycle, target, calendar, booked, previous_dose)
-        visits.extend(cycle_visits)
-        previous_dose = max(v.scheduled_date for v in cycle_visits if v.kind in DOSE_KINDS)
-        target, cycle = target + step, cycle + 1
+        cycle_visits = plan_cycle(protocol, cycle, target, calendar, booked, previous_dose,
+                                  rules=rules)
+        if cycle_visits:
+            visits.extend(cycle_visits)
+            previous_dose = cycle_visits[-1].scheduled_date  # D1 visits share one booked day
+        target, cycle = target + rules.step, cycle + 1
     return visits
+
+
+@dataclass(frozen=True)
+class CycleRules:
+    """A protocol's per-cycle spans as timedeltas, computed once per planning call."""
+
+    step: timedelta
+    d1_before: timedelta
+    d1_after: timedelta
+    min_interval: timedelta
+    labs_offset: timedelta
+    labs_before: timedelta
+    labs_after: timedelta
+
+    @classmethod
+    def of(cls, protocol: Protocol) -> "CycleRules":
+        treatment, labs = protocol.treatment, protocol.labs
+        return cls(*(timedelta(days=days) for days in (
+            treatment.cycle_length_days, treatment.d1_window.before, treatment.d1_window.after,
+            treatment.min_dose_interval_days, labs.offset_days, labs.window.before,
+            labs.window.after)))
 
 
 def plan_cycle(protocol: Protocol, cycle: int, d1_target: date, calendar,
                booked: Mapping | None, previous_dose: date | None,
-               extra_flags: tuple[str, ...] = ()) -> list[PlannedVisit]:
-    """One cycle: its D1 dose visits on one shared day, then its labs before that day."""
+               extra_flags: tuple[str, ...] = (), rules: CycleRules | None = None
+               ) -> list[PlannedVisit]:
+    """One cycle: its labs, then its D1 dose visits on one shared booked day."""
+    rules = rules or CycleRules.of(protocol)
     drugs = [drug for drug in protocol.treatment.drugs if drug.given_in(cycle)]
-    start, end = _window_around(d1_target, protocol.treatment.d1_window)
-    not_before = None if previous_dose is None else (
-        previous_dose + timedelta(days=protocol.treatment.min_dose_interval_days))
+    if not drugs:
+        return []  # an amendment may leave a cycle without a dose: nothing to plan
+    start, end = d1_target - rules.d1_before, d1_target + rules.d1_after
+    not_before = None if previous_dose is None else previous_dose + rules.min_interval
     day, flags = book_together(d1_target, start, end, [drug.kind for drug in drugs], calendar,
                                booked, not_before=not_before)
-    d1_visits = [
+    flags += extra_flags
+    return [labs_visit(protocol, cycle, day, calendar, booked, rules)] + [
         PlannedVisit(cycle_code(cycle, drug.kind), drug.kind, cycle, d1_target, start, end, day,
-                     flags + extra_flags, "treatment", (), drug.dose_rule)
+                     flags, "treatment", (), drug.dose_rule)
         for drug in drugs
     ]
-    return [labs_visit(protocol, cycle, day, calendar, booked), *d1_visits]
 
 
-def labs_visit(protocol: Protocol, cycle: int, d1_day: date, calendar, booked: Mapping | None
-               ) -> PlannedVisit:
+def labs_visit(protocol: Protocol, cycle: int, d1_day: date, calendar, booked: Mapping | None,
+               rules: CycleRules | None = None) -> PlannedVisit:
     """The pre-cycle labs of `cycle`, anchored on the day its D1 is booked."""
-    labs = protocol.labs
-    target = d1_day + timedelta(days=labs.offset_days)
-    start, end = _window_around(target, labs.window)
+    rules = rules or CycleRules.of(protocol)
+    target = d1_day + rules.labs_offset
+    start, end = target - rules.labs_before, target + rules.labs_after
     day, flags = book(target, start, end, "labs", calendar, booked)
     return PlannedVisit(cycle_code(cycle, "labs"), "labs", cycle, target, start, end, day, flags,
-                        "treatment", labs.panels_for(cycle), None)
+                        "treatment", protocol.labs.panels_for(cycle), None)
 
 
 def plan_imaging(protocol: Protocol, c1d1: date, calendar, booked: Mapping | None = None

@@ -18,11 +18,12 @@ Contract of `shift_treatment`:
 from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
 from app.schedules.booking import flags_for_day
 from app.schedules.dosing import check_dose_interval
-from app.schedules.planning import labs_visit, plan_cycle, plan_safety_follow_up, treatment_end
+from app.schedules.planning import (CycleRules, labs_visit, plan_cycle, plan_safety_follow_up,
+                                    treatment_end)
 from app.schedules.protocol import Protocol
 from app.schedules.visits import (BEYOND_TREATMENT_LIMIT, DOSE_KINDS, TREATMENT_KINDS,
                                   PlannedVisit, sorted_visits)
@@ -43,17 +44,15 @@ def shift_treatment(protocol: Protocol, visits: list[PlannedVisit], from_code: s
     check_dose_interval(_previous_dose_day(cycles, moved.cycle), new_d1, protocol)
     movable = [v for v in visits if v.kind in TREATMENT_KINDS and v.cycle >= moved.cycle
                and v.code not in frozen]
-    load = _released(booked, movable)
-    delay = (new_d1 - _d1_target(cycles[moved.cycle])).days
+    load = _Released(booked, movable)
+    rules = CycleRules.of(protocol)
     replaced = _moved_cycle(protocol, cycles[moved.cycle], moved, new_date, new_d1, calendar,
-                            load, frozen)
+                            load, frozen, rules)
+    later = {c: group for c, group in cycles.items() if c > moved.cycle}
+    delay = new_d1 - _d1_target(cycles[moved.cycle])
     limit = treatment_end(protocol, c1d1 or _c1d1_of(cycles))
-    previous = new_d1
-    for cycle in sorted(c for c in cycles if c > moved.cycle):
-        shifted = _shifted_cycle(protocol, cycle, cycles[cycle], delay, previous, limit,
-                                 calendar, load, frozen)
-        replaced.update((v.code, v) for v in shifted)
-        previous = max((v.scheduled_date for v in shifted if v.kind in DOSE_KINDS), default=previous)
+    replaced.update(_shift_later_cycles(protocol, later, delay, new_d1, limit, calendar, load,
+                                        frozen, rules))
     result = [replaced.get(v.code, v) for v in visits]
     return sorted_visits(_follow_last_dose(protocol, result, calendar, load, frozen))
 
@@ -109,16 +108,25 @@ def _c1d1_of(cycles) -> date:
     return _d1_target(cycles[1])
 
 
-def _released(booked, movable) -> Counter:
-    load = Counter(booked or {})
-    for visit in movable:
-        key = (visit.scheduled_date, visit.kind)
-        if load[key] > 0:  # a caller that left this patient out of `booked` frees nothing
-            load[key] -= 1
-    return load
+class _Released(Mapping):
+    """The site's load minus the slots of the visits being moved, without copying it."""
+
+    def __init__(self, booked: Mapping | None, movable):
+        self._booked = booked or {}
+        self._freed = Counter((visit.scheduled_date, visit.kind) for visit in movable)
+
+    def __getitem__(self, key):
+        # A caller that left this patient out of `booked` frees nothing: never below zero.
+        return max(self._booked.get(key, 0) - self._freed.get(key, 0), 0)
+
+    def __iter__(self):
+        return iter(self._booked)
+
+    def __len__(self):
+        return len(self._booked)
 
 
-def _moved_cycle(protocol, cycle_visits, moved, new_date, new_d1, calendar, load, frozen):
+def _moved_cycle(protocol, cycle_visits, moved, new_date, new_d1, calendar, load, frozen, rules):
     kinds = [v.kind for v in cycle_visits if v.kind in DOSE_KINDS]
     replaced = {}
     for visit in cycle_visits:
@@ -128,12 +136,13 @@ def _moved_cycle(protocol, cycle_visits, moved, new_date, new_d1, calendar, load
             flags = flags_for_day(new_d1, visit.window_start, visit.window_end, kinds, calendar, load)
             replaced[visit.code] = replace(visit, scheduled_date=new_d1, flags=flags)
         else:
-            replaced[visit.code] = _labs_for(protocol, visit, moved, new_date, new_d1, calendar, load)
+            replaced[visit.code] = _labs_for(protocol, visit, moved, new_date, new_d1, calendar,
+                                             load, rules)
     return replaced
 
 
-def _labs_for(protocol, labs, moved, new_date, new_d1, calendar, load) -> PlannedVisit:
-    fresh = labs_visit(protocol, labs.cycle, new_d1, calendar, load)
+def _labs_for(protocol, labs, moved, new_date, new_d1, calendar, load, rules) -> PlannedVisit:
+    fresh = labs_visit(protocol, labs.cycle, new_d1, calendar, load, rules)
     if moved.code != labs.code:
         return fresh
     # The nurse chose this day: keep it, re-anchored on the D1 it drags along.
@@ -141,12 +150,24 @@ def _labs_for(protocol, labs, moved, new_date, new_d1, calendar, load) -> Planne
     return replace(fresh, scheduled_date=new_date, flags=flags)
 
 
-def _shifted_cycle(protocol, cycle, cycle_visits, delay, previous, limit, calendar, load, frozen):
+def _shift_later_cycles(protocol, cycles, delay, previous, limit, calendar, load, frozen, rules):
+    """Re-anchor each later cycle on the previous booked dose, in cycle order."""
+    replaced = {}
+    for cycle in sorted(cycles):
+        shifted = _shifted_cycle(protocol, cycle, cycles[cycle], delay, previous, limit,
+                                 calendar, load, frozen, rules)
+        replaced.update((v.code, v) for v in shifted)
+        previous = max((v.scheduled_date for v in shifted if v.kind in DOSE_KINDS), default=previous)
+    return replaced
+
+
+def _shifted_cycle(protocol, cycle, cycle_visits, delay, previous, limit, calendar, load, frozen,
+                   rules):
     if any(v.code in frozen for v in cycle_visits):
         return cycle_visits  # a completed visit in a later cycle: history, leave it be
-    target = _d1_target(cycle_visits) + timedelta(days=delay)
+    target = _d1_target(cycle_visits) + delay
     extra = (BEYOND_TREATMENT_LIMIT,) if target > limit else ()
-    planned = plan_cycle(protocol, cycle, target, calendar, load, previous, extra)
+    planned = plan_cycle(protocol, cycle, target, calendar, load, previous, extra, rules)
     existing = {v.code for v in cycle_visits}
     return [v for v in planned if v.code in existing]
 

@@ -17,6 +17,8 @@ BEYOND_TREATMENT_LIMIT = "beyond_treatment_limit"  # shifted past the protocol's
 
 TIMINGS = ("on_time", "early", "late", "out_of_window")
 
+_CYCLE_SUFFIX = {"haic": "HAIC", "sintilimab": "SINT", "labs": "LABS"}
+
 # Same-day order: labs are drawn before the dose; imaging before treatment decisions.
 _KIND_ORDER = {kind: index for index, kind in enumerate(KINDS)}
 
@@ -50,8 +52,7 @@ class PlannedVisit:
 
 def cycle_code(cycle: int, kind: str) -> str:
     """`C03-HAIC`, `C03-SINT`, `C03-LABS`."""
-    suffix = {"haic": "HAIC", "sintilimab": "SINT", "labs": "LABS"}[kind]
-    return f"C{cycle:02d}-{suffix}"
+    return f"C{cycle:02d}-{_CYCLE_SUFFIX[kind]}"
 
 
 def imaging_code(week: int | None) -> str:
