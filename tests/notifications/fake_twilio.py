@@ -248,6 +248,9 @@ def _message_resource(account_sid: str, form: dict) -> dict:
 def _handler_for(fake: FakeTwilio):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as api.twilio.com offers
+        # Without TCP_NODELAY a small reply waits for the client's delayed ACK (~40 ms on
+        # Linux): latency the real service does not add, so the fake must not either.
+        disable_nagle_algorithm = True
 
         def do_POST(self):
             self._dispatch()
