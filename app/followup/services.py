@@ -76,8 +76,8 @@ def _row(patient, now, alive_dates, events, next_visit, last_attempt) -> dict:
 
 
 def _last_known_alive(patient, today: date, alive_dates) -> date | None:
-    # C1D1 is a dosing day (the patient was there); the enrollment day is a visit too.
-    seen = [*alive_dates, site_today(patient.site, patient.enrolled_at), patient.treatment_start]
+    # C1D1 is a dosing day: the patient was there (as the OS derivation counts it).
+    seen = [*alive_dates, patient.treatment_start]
     past = [d for d in seen if d <= today]
     return max(past, default=None)
 
