@@ -10,6 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # C loader when libyaml is present
 from rapidfuzz import fuzz, process
 
 from app.ctcae.record import CTCAE_VERSION, TermRecord
@@ -37,7 +39,7 @@ def _record_from_yaml(entry: dict) -> TermRecord:
 
 @lru_cache(maxsize=1)
 def _catalogue() -> tuple[TermRecord, ...]:
-    document = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    document = yaml.load(DATA_FILE.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     if str(document["version"]) != CTCAE_VERSION:
         raise ValueError(f"{DATA_FILE} is CTCAE {document['version']}, expected {CTCAE_VERSION}")
     return tuple(_record_from_yaml(entry) for entry in document["terms"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.symptoms.assembly import Mention, assemble_mentions
-from app.symptoms.lexicon import GRADED_MODIFIERS, Lexicon, load_lexicon
+from app.symptoms.lexicon import Lexicon, load_lexicon
 from app.symptoms.matching import Event, assign_clauses, fuzzy_events, match_phrases
 from app.symptoms.readings import find_readings
 from app.symptoms.text import is_cjk, is_latin_word, is_number, normalise, tokenise
@@ -118,4 +118,4 @@ def parse_message(text: str, lexicon: Lexicon | None = None) -> ParseResult:
     )
 
 
-__all__ = ["GRADED_MODIFIERS", "ParseResult", "ParsedSymptom", "parse_message"]
+__all__ = ["ParseResult", "ParsedSymptom", "parse_message"]
