@@ -35,7 +35,8 @@ def default_dose_rule(protocol: Protocol) -> str:
     raise ValueError(f"protocol {protocol.version} declares no sintilimab dose rule")
 
 
-def check_dose_interval(previous_dose_date: date | None, new_date: date, protocol: Protocol) -> None:
+def check_dose_interval(previous_dose_date: date | None, new_date: date,
+                        protocol: Protocol) -> None:
     """Raise DoseIntervalError when `new_date` comes sooner than the protocol's minimum
     interval after `previous_dose_date` (None: no previous dose, always fine)."""
     if previous_dose_date is None:

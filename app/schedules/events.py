@@ -27,7 +27,8 @@ def visits_to_cancel_on(event_type: str, event_date: date, visits: list[PlannedV
     with `plan_follow_up` (same codes), not cancelled.
     """
     if event_type not in ENDED_KINDS:
-        raise ValueError(f"unknown event type {event_type!r}; expected one of {sorted(ENDED_KINDS)}")
+        raise ValueError(f"unknown event type {event_type!r}; "
+                         f"expected one of {sorted(ENDED_KINDS)}")
     ended = ENDED_KINDS[event_type]
     return [visit for visit in visits if visit.kind in ended
             and visit.scheduled_date >= event_date and visit.code not in frozen]

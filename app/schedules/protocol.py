@@ -137,8 +137,10 @@ class Protocol:
 
 
 def available_versions() -> list[str]:
-    """The versions shipped in `protocols/`, sorted."""
-    return sorted(_read_yaml(path)["version"] for path in PROTOCOLS_DIR.glob("*.yaml"))
+    """The versions shipped in `protocols/`, sorted (files without a version are skipped)."""
+    documents = (_read_yaml(path) for path in PROTOCOLS_DIR.glob("*.yaml"))
+    return sorted(str(doc["version"]) for doc in documents
+                  if isinstance(doc, dict) and "version" in doc)
 
 
 def load_protocol(version: str) -> Protocol:
@@ -224,7 +226,8 @@ def _drug(data: Any, path: str, dose_rules: Mapping[str, DoseRule]) -> Drug:
     if kind not in DRUG_KINDS:
         raise ProtocolError(f"{path}.kind: expected one of {DRUG_KINDS}, got {kind!r}")
     drug = Drug(kind, f.integer(data, "first_cycle", path, 1),
-                f.optional_integer(data, "last_cycle", path, 1), f.optional_text(data, "dose_rule", path))
+                f.optional_integer(data, "last_cycle", path, 1),
+                f.optional_text(data, "dose_rule", path))
     if drug.last_cycle is not None and drug.last_cycle < drug.first_cycle:
         raise ProtocolError(f"{path}.last_cycle: before first_cycle {drug.first_cycle}")
     if drug.dose_rule is not None and drug.dose_rule not in dose_rules:
@@ -253,10 +256,18 @@ def _labs(data: Mapping, path: str) -> Labs:
         PeriodicPanel(f.text(raw, "panel", f"{path}.periodic_panels[{i}]"),
                       f.integer(raw, "every_n_cycles", f"{path}.periodic_panels[{i}]", 1),
                       f.integer(raw, "first_cycle", f"{path}.periodic_panels[{i}]", 1))
-        for i, raw in enumerate(data.get("periodic_panels") or ())
+        for i, raw in enumerate(_optional_list(data, "periodic_panels", path))
     )
     panels = tuple(str(panel) for panel in f.items(data, "panels", path))
-    return Labs(f.integer(data, "offset_days", path), _window(data, "window", path), panels, periodic)
+    return Labs(f.integer(data, "offset_days", path), _window(data, "window", path), panels,
+                periodic)
+
+
+def _optional_list(data: Mapping, key: str, path: str) -> list:
+    value = data.get(key) or []
+    if not isinstance(value, list):
+        raise ProtocolError(f"{path}.{key}: expected a list, got {value!r}")
+    return value
 
 
 def _imaging(data: Mapping, path: str) -> Imaging:
@@ -275,12 +286,16 @@ def _imaging_phase(data: Any, path: str) -> ImagingPhase:
 
 
 def _safety(raw_visits: list) -> tuple[SafetyVisit, ...]:
-    return tuple(
+    visits = tuple(
         SafetyVisit(f.text(raw, "code", f"safety_follow_up[{i}]"),
                     f.integer(raw, "days_after_last_dose", f"safety_follow_up[{i}]", 1),
                     _window(raw, "window", f"safety_follow_up[{i}]"))
         for i, raw in enumerate(raw_visits)
     )
+    codes = [visit.code for visit in visits]
+    if len(set(codes)) != len(codes):
+        raise ProtocolError(f"safety_follow_up: visit codes must be unique, got {codes}")
+    return visits
 
 
 def _survival(data: Mapping, path: str) -> Survival:

@@ -31,17 +31,20 @@ from app.schedules.visits import (BEYOND_TREATMENT_LIMIT, DOSE_KINDS, TREATMENT_
 
 def shift_treatment(protocol: Protocol, visits: list[PlannedVisit], from_code: str,
                     new_date: date, calendar, booked: Mapping | None = None, *,
-                    frozen: Collection[str] = frozenset(), c1d1: date | None = None
-                    ) -> list[PlannedVisit]:
+                    frozen: Collection[str] = frozenset(), c1d1: date | None = None,
+                    actual_dates: Mapping[str, date] | None = None) -> list[PlannedVisit]:
     """All of the patient's visits after moving `from_code` to `new_date` (see module doc).
 
     `booked` is the site's load including this patient's current bookings; the engine
-    releases the slots of the visits it moves before re-booking them.
+    releases the slots of the visits it moves before re-booking them. `actual_dates` maps
+    codes of visits already done to the day they happened (the minimum dose interval counts
+    from a dose's actual day, not its booked one). `c1d1` defaults to cycle 1's D1 target.
     """
     moved = _find(visits, from_code)
     cycles = _cycles(visits)
     new_d1 = _new_d1_day(moved, new_date, cycles[moved.cycle])
-    check_dose_interval(_previous_dose_day(cycles, moved.cycle), new_d1, protocol)
+    actual_dates = actual_dates or {}
+    check_dose_interval(_previous_dose_day(cycles, moved.cycle, actual_dates), new_d1, protocol)
     movable = [v for v in visits if v.kind in TREATMENT_KINDS and v.cycle >= moved.cycle
                and v.code not in frozen]
     load = _Released(booked, movable)
@@ -52,7 +55,7 @@ def shift_treatment(protocol: Protocol, visits: list[PlannedVisit], from_code: s
     delay = new_d1 - _d1_target(cycles[moved.cycle])
     limit = treatment_end(protocol, c1d1 or _c1d1_of(cycles))
     replaced.update(_shift_later_cycles(protocol, later, delay, new_d1, limit, calendar, load,
-                                        frozen, rules))
+                                        frozen, rules, actual_dates))
     result = [replaced.get(v.code, v) for v in visits]
     return sorted_visits(_follow_last_dose(protocol, result, calendar, load, frozen))
 
@@ -96,10 +99,14 @@ def _d1_target(cycle_visits) -> date:
     return next(v.target_date for v in cycle_visits if v.kind in DOSE_KINDS)
 
 
-def _previous_dose_day(cycles, cycle) -> date | None:
-    earlier = [v.scheduled_date for c, group in cycles.items() if c < cycle
+def _previous_dose_day(cycles, cycle, actual_dates) -> date | None:
+    earlier = [_dose_day(v, actual_dates) for c, group in cycles.items() if c < cycle
                for v in group if v.kind in DOSE_KINDS]
     return max(earlier, default=None)
+
+
+def _dose_day(visit, actual_dates) -> date:
+    return actual_dates.get(visit.code, visit.scheduled_date)
 
 
 def _c1d1_of(cycles) -> date:
@@ -133,7 +140,8 @@ def _moved_cycle(protocol, cycle_visits, moved, new_date, new_d1, calendar, load
         if visit.code in frozen:
             continue
         if visit.kind in DOSE_KINDS:
-            flags = flags_for_day(new_d1, visit.window_start, visit.window_end, kinds, calendar, load)
+            flags = flags_for_day(new_d1, visit.window_start, visit.window_end, kinds, calendar,
+                                  load)
             replaced[visit.code] = replace(visit, scheduled_date=new_d1, flags=flags)
         else:
             replaced[visit.code] = _labs_for(protocol, visit, moved, new_date, new_d1, calendar,
@@ -150,14 +158,16 @@ def _labs_for(protocol, labs, moved, new_date, new_d1, calendar, load, rules) ->
     return replace(fresh, scheduled_date=new_date, flags=flags)
 
 
-def _shift_later_cycles(protocol, cycles, delay, previous, limit, calendar, load, frozen, rules):
+def _shift_later_cycles(protocol, cycles, delay, previous, limit, calendar, load, frozen, rules,
+                        actual_dates):
     """Re-anchor each later cycle on the previous booked dose, in cycle order."""
     replaced = {}
     for cycle in sorted(cycles):
         shifted = _shifted_cycle(protocol, cycle, cycles[cycle], delay, previous, limit,
                                  calendar, load, frozen, rules)
         replaced.update((v.code, v) for v in shifted)
-        previous = max((v.scheduled_date for v in shifted if v.kind in DOSE_KINDS), default=previous)
+        previous = max((_dose_day(v, actual_dates) for v in shifted if v.kind in DOSE_KINDS),
+                       default=previous)
     return replaced
 
 

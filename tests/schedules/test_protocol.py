@@ -81,6 +81,8 @@ _DELETE = object()
     ("imaging.phases.0.until_week", None, "only the last phase may run until the horizon"),
     ("labs.panels", [], "labs.panels: expected a non-empty list"),
     ("survival_follow_up", "every 12 weeks", "survival_follow_up: expected a mapping"),
+    ("labs.periodic_panels", "thyroid", "labs.periodic_panels: expected a list"),
+    ("safety_follow_up.1.code", "SFU-30", "visit codes must be unique"),
 ])
 def test_bad_protocol_files_fail_with_the_field_named(tmp_path, field, value, message):
     document = _document()

@@ -135,3 +135,21 @@ def test_a_site_already_full_pushes_the_shifted_cycle(protocol, calendar, plan):
     booked = {(date(2025, 5, 12), "haic"): 4}  # 4 other patients on C04's new target day
     after = _by_code(shift_treatment(protocol, plan, "C03-HAIC", date(2025, 4, 21), calendar, booked))
     assert after["C04-HAIC"].scheduled_date == after["C04-SINT"].scheduled_date == date(2025, 5, 13)
+
+
+@pytest.mark.parametrize("c02_actual, allowed", [(date(2025, 3, 24), True), (date(2025, 3, 28), False)])
+def test_the_interval_counts_from_the_previous_dose_actual_day(protocol, calendar, plan,
+                                                              c02_actual, allowed):
+    # C03 moved 7 days earlier to Apr 7: 14 days after C02's booked Mar 24, but only 10
+    # after an actual Mar 28.
+    done = {"C02-SINT": c02_actual, "C02-HAIC": c02_actual}
+
+    def shift():
+        return shift_treatment(protocol, plan, "C03-SINT", date(2025, 4, 7), calendar,
+                               frozen=set(done), actual_dates=done)
+
+    if allowed:
+        assert _by_code(shift())["C03-SINT"].scheduled_date == date(2025, 4, 7)
+    else:
+        with pytest.raises(DoseIntervalError, match="10 day"):
+            shift()
