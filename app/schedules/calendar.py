@@ -15,6 +15,8 @@ from types import MappingProxyType
 
 import holidays
 
+from app.schedules.protocol import Protocol
+
 MON_TO_FRI = frozenset(range(5))
 
 
@@ -26,6 +28,8 @@ class _Year:
 
 class ClinicCalendar:
     """Which days a site's clinic is open and how many visits of a kind it takes per day.
+
+    One instance per site (capacities are per site); reuse it across plans for speed.
 
     Not frozen only because it caches each year's holiday sets on first use; its answers
     never change after construction.
@@ -46,7 +50,7 @@ class ClinicCalendar:
         self._open_by_day: dict[date, bool] = {}
 
     @classmethod
-    def for_protocol(cls, protocol, extra_closed: Iterable[date] = ()) -> "ClinicCalendar":
+    def for_protocol(cls, protocol: Protocol, extra_closed: Iterable[date] = ()) -> "ClinicCalendar":
         """The calendar a protocol's `clinic` section declares."""
         clinic = protocol.clinic
         return cls(clinic.open_weekdays, clinic.daily_capacity, clinic.country, extra_closed)

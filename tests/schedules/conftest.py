@@ -1,5 +1,7 @@
 """Fixtures of the schedule tests: the shipped protocol and its clinic calendar."""
 
+from pathlib import Path
+
 import pytest
 
 from app.schedules.calendar import ClinicCalendar
@@ -14,3 +16,13 @@ def protocol():
 @pytest.fixture(scope="session")
 def calendar(protocol):
     return ClinicCalendar.for_protocol(protocol)
+
+
+@pytest.fixture(scope="session")
+def shared_dir():
+    """/work/shared beside the checkout (reference data is never copied into the repo)."""
+    repo_root = Path(__file__).resolve().parents[2]
+    shared = repo_root / ".." / "shared"
+    if not shared.is_dir():
+        pytest.skip(f"reference data directory not found: {shared.resolve()}")
+    return shared

@@ -23,6 +23,8 @@ from app.schedules.calendar import ClinicCalendar
     (date(2026, 2, 14), True, "Saturday worked for Spring Festival 2026"),
     (date(2026, 2, 17), False, "Spring Festival 2026"),
     (date(2027, 10, 1), False, "National Day 2027 (estimated by rule)"),
+    (date(2018, 12, 29), True, "Saturday worked for New Year 2019, declared in the 2019 notice"),
+    (date(2018, 12, 31), False, "Monday off for New Year 2019"),
 ])
 def test_open_days_around_chinese_holidays(calendar, day, is_open, why):
     assert calendar.is_open(day) is is_open, why

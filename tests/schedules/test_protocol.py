@@ -141,3 +141,14 @@ def test_check_dose_interval(protocol, previous, new, allowed):
     else:
         with pytest.raises(DoseIntervalError, match="requires at least 14 days"):
             check_dose_interval(previous, new, protocol)
+
+
+@pytest.mark.parametrize("registry_text", [
+    "NCT06184841",
+    "Up to 2 years",  # every outcome's time frame: horizon_months = 24
+    "Beijing Cancer Hospital",  # single site: one clinic calendar (Asia/Shanghai, CN holidays)
+])
+def test_the_protocol_cites_what_the_registry_says(protocol, shared_dir, registry_text):
+    record = (shared_dir / "seed" / "NCT06184841.txt").read_text(encoding="utf-8")
+    assert registry_text in record
+    assert protocol.registry_id == "NCT06184841" and protocol.horizon_months == 24
