@@ -50,6 +50,7 @@ class Failure:
     status: int
     code: int | None = None
     message: str = "Scripted failure"
+    problem_details: bool = False  # answer in RFC 9457 form, as Twilio's newer APIs do
 
 
 @dataclass(frozen=True)
@@ -125,10 +126,10 @@ class FakeTwilio:
 
     # -- scripting ---------------------------------------------------------------------
     def fail_next(self, count: int, status: int, code: int | None = None,
-                  message: str = "Scripted failure") -> None:
+                  message: str = "Scripted failure", problem_details: bool = False) -> None:
         """Answer the next `count` message requests with this error."""
         with self._lock:
-            self._next_failures.extend([Failure(status, code, message)] * count)
+            self._next_failures.extend([Failure(status, code, message, problem_details)] * count)
 
     def fail_number(self, to_e164: str, status: int = 400, code: int | None = 21211,
                     message: str = "Invalid 'To' Phone Number") -> None:
@@ -227,6 +228,9 @@ def _basic_auth(headers) -> tuple[str, str] | None:
 
 def _error(failure: Failure) -> tuple[int, dict]:
     code = failure.code if failure.code is not None else failure.status
+    if failure.problem_details:
+        return failure.status, {"type": f"https://www.twilio.com/docs/errors/{code}", "title": failure.message,
+                                "status": failure.status, "code": code}
     return failure.status, {"code": code, "message": failure.message, "status": failure.status,
                             "more_info": f"https://www.twilio.com/docs/errors/{code}"}
 

@@ -66,6 +66,13 @@ def test_provider_errors_are_classified_not_raised(gateway, fake_twilio, status,
     assert gateway.send(TO, "hi").ok  # the failure was for the next request only
 
 
+@pytest.mark.parametrize("status, code, retryable", [(400, 21211, False), (503, 50300, True)])
+def test_rfc9457_problem_errors_are_classified(gateway, fake_twilio, status, code, retryable):
+    fake_twilio.fail_next(1, status=status, code=code, message="Problem", problem_details=True)
+    result = gateway.send(TO, "hi")
+    assert (result.error_code, result.error_message, result.retryable) == (code, "Problem", retryable)
+
+
 def test_failure_for_one_number(gateway, fake_twilio):
     fake_twilio.fail_number("+15005550001", status=400, code=21211)
     assert gateway.send("+15005550001", "hi").error_code == 21211
