@@ -3,6 +3,7 @@ from app.models.adverse_event import AdverseEvent, AdverseEventGrade, SymptomRev
 from app.models.assessment import TumorAssessment
 from app.models.audit import AuditEntry
 from app.models.contact import ContactAttempt
+from app.models.ctcae import CtcaeTerm
 from app.models.idempotency import IdempotencyRecord
 from app.models.message import Message
 from app.models.patient import Patient, PatientEvent
@@ -18,3 +19,4 @@ __all__ = [
 ]
 __all__ += ["AdverseEvent", "AdverseEventGrade", "SymptomReview"]
 __all__ += ["ContactAttempt", "TumorAssessment"]
+__all__ += ["CtcaeTerm"]
