@@ -64,10 +64,12 @@ def _data(patient, cutoff, scans, imaging, alive, events) -> PatientEndpointData
 
 
 def _scans(ids) -> dict[int, list]:
-    rows = db.session.scalars(select(TumorAssessment).where(
+    columns = (TumorAssessment.patient_id, TumorAssessment.date, TumorAssessment.target_lesions,
+               TumorAssessment.non_target, TumorAssessment.new_lesions)
+    rows = db.session.execute(select(*columns).where(
         TumorAssessment.patient_id.in_(ids), TumorAssessment.retracted_at.is_(None)))
     grouped = defaultdict(list)
-    for row in rows:
+    for row in rows:  # plain rows: to_assessment reads the same attribute names
         grouped[row.patient_id].append(to_assessment(row))
     return grouped
 
