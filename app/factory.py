@@ -23,12 +23,17 @@ BLUEPRINTS = (
     "app.followup.resources",
     "app.adverse_events.resources",
     "app.notifications.resources",
+    "app.symptoms.resources",
+    "app.alerts.resources",
+    "app.ctcae.resources",
 )
 CLI_MODULES = (
     "app.auth.cli",
     "app.demo.cli",
     "app.adverse_events.cli",
     "app.notifications.cli",
+    "app.ctcae.cli",
+    "app.symptoms.cli",
 )
 
 

@@ -33,6 +33,7 @@ class SymptomItem(db.Model):
     meddra_code: Mapped[str] = mapped_column(String(8), nullable=False)
     ctcae_version: Mapped[str] = mapped_column(String(8), nullable=False)
     patient_grade: Mapped[int | None] = mapped_column(Integer)
+    measured_grade: Mapped[int | None] = mapped_column(Integer)  # CTCAE grade from a value (fever, stools)
     severity: Mapped[int | None] = mapped_column(Integer)
     frequency: Mapped[int | None] = mapped_column(Integer)
     interference: Mapped[int | None] = mapped_column(Integer)

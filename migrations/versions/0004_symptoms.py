@@ -1,4 +1,4 @@
-"""symptoms: the official CTCAE v5.0 term table loaded by `flask ctcae import`
+"""symptoms: the official CTCAE v5.0 term table (`flask ctcae import`); measured grade of symptom items
 
 Revision ID: 0004
 Revises: 0003
@@ -32,9 +32,13 @@ def upgrade():
     )
     with op.batch_alter_table("ctcae_terms", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_ctcae_terms_updated_at"), ["updated_at"], unique=False)
+    with op.batch_alter_table("symptom_items", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("measured_grade", sa.Integer(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("symptom_items", schema=None) as batch_op:
+        batch_op.drop_column("measured_grade")
     with op.batch_alter_table("ctcae_terms", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_ctcae_terms_updated_at"))
     op.drop_table("ctcae_terms")

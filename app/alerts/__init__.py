@@ -1,0 +1,1 @@
+"""Alerts for the nurse: symptom escalations (and other domains' alerts), pages, acknowledgements."""

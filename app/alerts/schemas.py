@@ -1,0 +1,37 @@
+"""Alerts as the nurse's list shows them."""
+from marshmallow import Schema, fields, validate
+
+from app.common.pagination import ListArgs
+
+
+class AlertSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String(metadata={"description": "symptom, symptom_unclear, sae_deadline, sms_unreachable, ..."})
+    status = fields.String(metadata={"description": "open | acknowledged"})
+    patient_id = fields.Integer()
+    study_id = fields.Function(lambda a: a.patient.study_id)
+    site = fields.Function(lambda a: a.patient.site.code)
+    ctcae_term = fields.String(allow_none=True)
+    grade = fields.Integer(allow_none=True)
+    reasons = fields.List(fields.String())
+    urgent = fields.Function(lambda a: any(r.startswith("red_flag:") for r in a.reasons or ()))
+    detail = fields.String(allow_none=True)
+    symptom_report_id = fields.Integer(allow_none=True)
+    opened_at = fields.AwareDateTime()
+    last_event_at = fields.AwareDateTime()
+    occurrences = fields.Integer()
+    acknowledged_at = fields.AwareDateTime(allow_none=True)
+    acknowledged_by_id = fields.Integer(allow_none=True)
+    acknowledgement_note = fields.String(allow_none=True)
+    version = fields.Integer()
+
+
+class AlertListArgs(ListArgs):
+    status = fields.String(load_default=None, validate=validate.OneOf(("open", "acknowledged")))
+    kind = fields.String(load_default=None, validate=validate.Length(max=30))
+    patient_id = fields.Integer(load_default=None)
+    site = fields.String(load_default=None)
+
+
+class AcknowledgeSchema(Schema):
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))

@@ -1,0 +1,121 @@
+"""Open, merge and acknowledge alerts; page the site's on-call staff by SMS through the outbox.
+
+A symptom alert is per patient and CTCAE term: the same term again within 24 h of the
+alert's last event updates the open alert (occurrences, last_event_at, grade = max) rather
+than opening another. Pages name the patient's study id and the alert number only:
+no symptom, diagnosis or drug goes into an SMS.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from app.audit.services import record, snapshot
+from app.common.problems import Conflict
+from app.extensions import db
+from app.models import Alert, Patient, SymptomReport, User
+from app.notifications.outbox import enqueue
+
+log = logging.getLogger(__name__)
+SYMPTOM_KIND = "symptom"
+UNCLEAR_KIND = "symptom_unclear"  # a message we could not understand, for the nurse to read
+MERGE_WINDOW = timedelta(hours=24)
+PAGE_PURPOSE = "alert"
+AUDITED = ("status", "kind", "ctcae_term", "grade", "reasons", "occurrences", "last_event_at",
+           "symptom_report_id", "acknowledged_at", "acknowledged_by_id", "acknowledgement_note")
+PAGE_TEXT = {
+    True: "研究提醒#{id}：患者{study_id}报告的症状需立即处理，请登录系统查看。"
+          "Study alert #{id}: patient {study_id} needs attention NOW. Please log in.",
+    False: "研究提醒#{id}：患者{study_id}报告的症状需今天查看，请登录系统。"
+           "Study alert #{id}: patient {study_id} needs review today. Please log in.",
+}
+
+
+def _open_same_term(patient_id: int, term: str, now: datetime) -> Alert | None:
+    return db.session.scalar(
+        select(Alert).where(Alert.patient_id == patient_id, Alert.kind == SYMPTOM_KIND, Alert.status == "open",
+                            Alert.ctcae_term == term, Alert.last_event_at >= now - MERGE_WINDOW)
+        .order_by(Alert.id.desc()).limit(1))
+
+
+def raise_symptom_alert(actor, now: datetime, patient: Patient, report: SymptomReport, *, term: str,
+                        grade: int | None, reasons: tuple[str, ...], urgent: bool, detail: str) -> Alert:
+    """Open an alert for `term`, or fold this event into the open one of the last 24 h."""
+    alert = _open_same_term(patient.id, term, now)
+    if alert is None:
+        return _open(actor, now, patient, report, term, grade, reasons, urgent, detail)
+    before = snapshot(alert, AUDITED)
+    worse = _max(alert.grade, grade) != alert.grade or not set(reasons) <= set(alert.reasons)
+    alert.occurrences += 1
+    alert.last_event_at, alert.symptom_report_id = now, report.id
+    alert.grade = _max(alert.grade, grade)
+    alert.reasons = sorted(set(alert.reasons) | set(reasons))
+    alert.detail = detail
+    db.session.flush()
+    record(actor, now, "alert_updated", "alert", alert.id, before=before, after=snapshot(alert, AUDITED),
+           site_id=alert.site_id)
+    if worse:  # the same news twice is not paged twice; a higher grade or a new red flag is
+        page_on_call(now, patient, alert, urgent)
+    return alert
+
+
+def _max(a: int | None, b: int | None) -> int | None:
+    return max(v for v in (a, b) if v is not None) if a is not None or b is not None else None
+
+
+def _open(actor, now, patient, report, term, grade, reasons, urgent, detail) -> Alert:
+    alert = Alert(patient_id=patient.id, site_id=patient.site_id, kind=SYMPTOM_KIND, status="open",
+                  ctcae_term=term, grade=grade, reasons=sorted(reasons), detail=detail, symptom_report_id=report.id,
+                  opened_at=now, last_event_at=now, occurrences=1)
+    db.session.add(alert)
+    db.session.flush()
+    record(actor, now, "alert_opened", "alert", alert.id, after=snapshot(alert, AUDITED), site_id=alert.site_id)
+    page_on_call(now, patient, alert, urgent)
+    return alert
+
+
+def alert_unclear_message(actor, now: datetime, patient: Patient, report: SymptomReport) -> Alert:
+    """The patient's words we could not grade go to the nurse as free text (no SMS page)."""
+    alert = Alert(patient_id=patient.id, site_id=patient.site_id, kind=UNCLEAR_KIND, status="open",
+                  reasons=["not_understood"], detail=report.text, symptom_report_id=report.id,
+                  opened_at=now, last_event_at=now, occurrences=1)
+    db.session.add(alert)
+    db.session.flush()
+    record(actor, now, "alert_opened", "alert", alert.id, after=snapshot(alert, AUDITED), site_id=alert.site_id)
+    return alert
+
+
+def on_call_staff(site_id: int) -> list[User]:
+    """Active users of the site marked on call who have a phone to page."""
+    return db.session.scalars(select(User).where(User.site_id == site_id, User.on_call.is_(True),
+                                                 User.active.is_(True), User.phone.is_not(None))
+                              .order_by(User.id)).all()
+
+
+def page_on_call(now: datetime, patient: Patient, alert: Alert, urgent: bool) -> int:
+    """Queue one SMS per on-call user (sent after commit); returns how many were queued."""
+    staff = on_call_staff(patient.site_id)
+    if not staff:
+        log.warning("alert %s at site %s: nobody on call with a phone; the alert waits in the list",
+                    alert.id, patient.site_id)
+    body = PAGE_TEXT[urgent].format(id=alert.id, study_id=patient.study_id)
+    for user in staff:
+        enqueue(to_number=user.phone, body=body, purpose=PAGE_PURPOSE, now=now, site_id=patient.site_id,
+                user_id=user.id, idempotency_key=f"page:{alert.id}:{alert.occurrences}:{user.id}")
+    return len(staff)
+
+
+def acknowledge(actor, now: datetime, alert: Alert, note: str | None) -> Alert:
+    """Record who acknowledged the alert, when, and their note; an alert is acknowledged once."""
+    if alert.status != "open":
+        raise Conflict(f"Alert {alert.id} was already acknowledged.", slug="already-acknowledged")
+    note = (note or "").strip() or None
+    before = snapshot(alert, AUDITED)
+    alert.status, alert.acknowledged_at, alert.acknowledged_by_id = "acknowledged", now, actor.id
+    alert.acknowledgement_note = note
+    db.session.flush()
+    record(actor, now, "alert_acknowledged", "alert", alert.id, before=before, after=snapshot(alert, AUDITED),
+           site_id=alert.site_id)
+    return alert

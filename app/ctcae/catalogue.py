@@ -1,0 +1,107 @@
+"""The term catalogue the API uses: the curated module first, then the imported official table.
+
+The curated subset (app/ctcae/terms.py) knows synonyms, Chinese names and lay names; the
+`ctcae_terms` table, filled by `flask ctcae import`, makes all 837 official terms
+resolvable and searchable by English name. Nothing here commits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from app.audit.services import record
+from app.ctcae import CTCAE_SOURCE, CTCAE_VERSION, TermRecord, find_terms, get_term, load_official_table
+from app.extensions import db
+from app.models import CtcaeTerm
+
+OFFICIAL_TERM_COUNT = 837
+
+
+@dataclass(frozen=True)
+class CatalogueTerm:
+    """A term as the API shows it, whichever source it came from."""
+
+    term: str
+    meddra_code: str
+    soc: str
+    grades: tuple[int, ...]
+    names_zh: tuple[str, ...] = ()
+    lay_en: str | None = None
+    lay_zh: str | None = None
+    source: str = "curated"
+    ctcae_version: str = CTCAE_VERSION
+
+
+def _from_record(record: TermRecord) -> CatalogueTerm:
+    return CatalogueTerm(record.term, record.meddra_code, record.soc, record.existing_grades, record.names_zh,
+                         record.lay_en, record.lay_zh)
+
+
+def _from_row(row: CtcaeTerm) -> CatalogueTerm:
+    return CatalogueTerm(row.term, row.meddra_code, row.soc, tuple(sorted(int(g) for g in row.grades)),
+                         source="official", ctcae_version=row.ctcae_version)
+
+
+def resolve_term(name: str) -> CatalogueTerm | None:
+    """The term called `name` (official name, synonym or Chinese name; any case), or None."""
+    record = get_term(name)
+    if record is not None:
+        return _from_record(record)
+    row = db.session.scalar(select(CtcaeTerm).where(func.lower(CtcaeTerm.term) == name.strip().lower()))
+    return _from_row(row) if row is not None else None
+
+
+def _official_matches(text: str, limit: int) -> list[CtcaeTerm]:
+    lowered = func.lower(CtcaeTerm.term)
+    prefix = db.session.scalars(select(CtcaeTerm).where(lowered.like(f"{text}%")).order_by(CtcaeTerm.term)
+                                .limit(limit)).all()
+    inner = db.session.scalars(select(CtcaeTerm).where(lowered.like(f"%{text}%"), ~lowered.like(f"{text}%"))
+                               .order_by(CtcaeTerm.term).limit(limit)).all()
+    return [*prefix, *inner]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "").replace("%", "").replace("_", "")
+
+
+def search_terms(query: str, lang: str = "en", limit: int = 20) -> list[CatalogueTerm]:
+    """Curated hits (exact, prefix, synonyms, Chinese, fuzzy) first, then official-table names."""
+    found = {t.term: _from_record(t) for t in find_terms(query, lang, limit)}
+    text = _escape_like(query.strip().lower())
+    if text and len(found) < limit:
+        for row in _official_matches(text, limit):
+            found.setdefault(row.term, _from_row(row))
+    return list(found.values())[:limit]
+
+
+def _check_table(records: tuple[TermRecord, ...]) -> None:
+    broken = [r.term or "(no name)" for r in records if not r.term or not r.meddra_code.strip("0") or not r.soc]
+    if not records or broken:
+        raise ValueError(f"not a CTCAE table: {len(records)} rows, incomplete rows: {broken[:5]}")
+
+
+def import_official_table(actor, now: datetime, path: str | Path) -> dict:
+    """Load (or refresh) every term of the official table at `path`; returns counts.
+
+    Rows are matched by MedDRA code, so a re-import updates in place and never duplicates.
+    """
+    records = load_official_table(path)
+    _check_table(records)
+    existing = {row.meddra_code: row for row in db.session.scalars(select(CtcaeTerm))}
+    added = 0
+    for record in records:
+        row = existing.get(record.meddra_code)
+        if row is None:
+            row = CtcaeTerm(meddra_code=record.meddra_code)
+            db.session.add(row)
+            added += 1
+        row.term, row.soc, row.definition = record.term, record.soc, record.definition
+        row.grades = {str(g): text for g, text in record.grades.items()}
+        row.ctcae_version, row.source, row.imported_at = CTCAE_VERSION, CTCAE_SOURCE, now
+    db.session.flush()
+    counts = {"terms": len(records), "added": added, "updated": len(records) - added}
+    record(actor, now, "ctcae_imported", "ctcae_terms", CTCAE_VERSION, after={"path": str(path), **counts})
+    return counts

@@ -1,0 +1,62 @@
+"""/patients/{id}/symptom-reports: the patient's reports (SMS and tablet) and tablet entry."""
+from flask import g
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from app.common.access import load_visible
+from app.common.auth_context import requires
+from app.common.clock import utcnow
+from app.common.etag import with_etag
+from app.common.pagination import paginate
+from app.common.problems import NotFound
+from app.common.schemas import page_schema
+from app.extensions import db
+from app.models import Patient, SymptomReport
+from app.symptoms.schemas import SymptomReportCreateSchema, SymptomReportListArgs, SymptomReportSchema
+from app.symptoms.tablet import record_tablet_report
+
+blp = Blueprint("symptoms", __name__, url_prefix="/api/v1", description="Patient-reported symptoms")
+STAFF = ("admin", "coordinator", "investigator", "nurse")
+
+
+def load_patient(patient_id):
+    return load_visible(Patient, patient_id, g.actor, what="patient")
+
+
+@blp.route("/patients/<int:patient_id>/symptom-reports", methods=["GET"])
+@requires(*STAFF)
+@blp.arguments(SymptomReportListArgs, location="query")
+@blp.response(200, page_schema(SymptomReportSchema))
+def list_reports(args, patient_id):
+    load_patient(patient_id)
+    statement = select(SymptomReport).where(SymptomReport.patient_id == patient_id)
+    if args["status"]:
+        statement = statement.where(SymptomReport.status == args["status"])
+    return paginate(statement, SymptomReport, args)
+
+
+@blp.route("/patients/<int:patient_id>/symptom-reports", methods=["POST"])
+@requires(*STAFF)
+@blp.arguments(SymptomReportCreateSchema)
+@blp.response(201, SymptomReportSchema)
+def enter_report(args, patient_id):
+    patient = load_patient(patient_id)
+    report = record_tablet_report(g.actor, utcnow(), patient, items=args["items"], text=args["text"],
+                                  received_at=args["received_at"])
+    return with_etag(report, status=201)
+
+
+@blp.route("/patients/<int:patient_id>/symptom-reports/<int:report_id>", methods=["GET"])
+@requires(*STAFF)
+@blp.response(200, SymptomReportSchema)
+def get_report(patient_id, report_id):
+    load_patient(patient_id)
+    report = db_report(patient_id, report_id)
+    return with_etag(report)
+
+
+def db_report(patient_id, report_id):
+    report = db.session.get(SymptomReport, report_id)
+    if report is None or report.patient_id != patient_id:
+        raise NotFound(f"No symptom report {report_id} for this patient.")
+    return report

@@ -1,0 +1,63 @@
+"""Symptom reports: the API.md item shape, for reading and for tablet entry."""
+from marshmallow import Schema, fields, validate
+
+from app.common.pagination import ListArgs
+from app.ctcae import CTCAE_VERSION
+from app.symptoms.escalation import RED_FLAGS
+
+_SCALE = validate.Range(min=0, max=4)
+
+
+class SymptomItemSchema(Schema):
+    ctcae_term = fields.String()
+    meddra_code = fields.String()
+    ctcae_version = fields.String()
+    patient_grade = fields.Integer(allow_none=True, metadata={"description": "PRO-CTCAE composite 0-3"})
+    severity = fields.Integer(allow_none=True)
+    frequency = fields.Integer(allow_none=True)
+    interference = fields.Integer(allow_none=True)
+    value = fields.Float(allow_none=True)
+    unit = fields.String(allow_none=True)
+    measured_grade = fields.Integer(allow_none=True, metadata={"description": "CTCAE grade from the value"})
+    red_flags = fields.List(fields.String())
+
+
+class SymptomReportSchema(Schema):
+    id = fields.Integer()
+    patient_id = fields.Integer()
+    received_at = fields.AwareDateTime()
+    channel = fields.String()
+    text = fields.String()
+    status = fields.String(metadata={"description": "awaiting_answer | complete"})
+    escalated = fields.Boolean()
+    items = fields.List(fields.Nested(SymptomItemSchema))
+    entered_by_id = fields.Integer(allow_none=True)
+    version = fields.Integer()
+
+
+class SymptomItemCreateSchema(Schema):
+    ctcae_term = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    meddra_code = fields.String(load_default=None, allow_none=True)
+    ctcae_version = fields.String(load_default=CTCAE_VERSION, validate=validate.Equal(CTCAE_VERSION))
+    patient_grade = fields.Integer(load_default=None, allow_none=True, strict=True,
+                                   validate=validate.Range(min=0, max=3))
+    severity = fields.Integer(load_default=None, allow_none=True, strict=True, validate=_SCALE)
+    frequency = fields.Integer(load_default=None, allow_none=True, strict=True, validate=_SCALE)
+    interference = fields.Integer(load_default=None, allow_none=True, strict=True, validate=_SCALE)
+    value = fields.Float(load_default=None, allow_none=True, allow_nan=False,
+                         validate=validate.Range(min=0, max=1000))
+    unit = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=16))
+    red_flags = fields.List(fields.String(validate=validate.OneOf(RED_FLAGS)), load_default=list)
+
+
+class SymptomReportCreateSchema(Schema):
+    received_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    channel = fields.String(load_default="tablet", validate=validate.Equal("tablet"))
+    status = fields.String(load_default="complete", validate=validate.Equal("complete"))
+    text = fields.String(load_default="", validate=validate.Length(max=5000))
+    items = fields.List(fields.Nested(SymptomItemCreateSchema), required=True,
+                        validate=validate.Length(min=1, max=50))
+
+
+class SymptomReportListArgs(ListArgs):
+    status = fields.String(load_default=None, validate=validate.OneOf(("awaiting_answer", "complete")))

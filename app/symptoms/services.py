@@ -1,0 +1,162 @@
+"""Symptom reports by SMS: run the pure dialogue on the patient's open report, store, escalate.
+
+`handle_inbound_text` is the symptom pipeline the inbound webhook calls for a patient's free
+text; it returns the reply texts (the caller queues them in the outbox). The dialogue state
+lives in SymptomReport.conversation while the report is "awaiting_answer".
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.alerts.services import alert_unclear_message, raise_symptom_alert
+from app.audit.services import record, snapshot
+from app.extensions import db
+from app.models import Message, Patient, SymptomItem, SymptomReport, Visit
+from app.symptoms.conversation import DEFAULT_EXPIRY, DialogueSettings, Escalation, Outcome, handle_message
+from app.symptoms.escalation import EscalationContext
+from app.symptoms.grading import AssessedSymptom, assess
+from app.symptoms.state_json import last_message_at, state_from_json, state_to_json
+
+ACTOR = "sms-inbound"
+AWAITING, COMPLETE = "awaiting_answer", "complete"
+REPORT_AUDITED = ("status", "escalated", "text", "channel", "received_at")
+
+
+def handle_inbound_text(now: datetime, patient: Patient, message: Message) -> list[str]:
+    """Grade one inbound SMS in the patient's dialogue; returns the replies to send."""
+    report = _open_sms_report(patient.id)
+    if report is not None and _abandoned(report, now):
+        close_abandoned_report(ACTOR, now, report)
+        report = None
+    state = state_from_json(report.conversation if report else None)
+    settings = dialogue_settings(patient, exclude_report_id=getattr(report, "id", None))
+    outcome = handle_message(state, message.body, now, patient.language, settings)
+    is_new = report is None
+    report = report or new_report(patient, now, "sms")
+    before = None if is_new else snapshot(report, REPORT_AUDITED)
+    _apply(now, patient, report, message.body, outcome)
+    record(ACTOR, now, "symptom_report_received" if is_new else "symptom_report_updated", "symptom_report",
+           report.id, before=before, after=report_snapshot(report), site_id=patient.site_id)
+    return list(outcome.replies)
+
+
+def _open_sms_report(patient_id: int) -> SymptomReport | None:
+    return db.session.scalar(select(SymptomReport).where(
+        SymptomReport.patient_id == patient_id, SymptomReport.channel == "sms", SymptomReport.status == AWAITING)
+        .order_by(SymptomReport.id.desc()).limit(1))
+
+
+def _abandoned(report: SymptomReport, now: datetime) -> bool:
+    last = last_message_at(report.conversation) or report.received_at
+    return now - last > DEFAULT_EXPIRY
+
+
+def close_abandoned_report(actor, now: datetime, report: SymptomReport) -> None:
+    """The patient stopped answering: keep the symptoms they named, ungraded where unanswered."""
+    before = snapshot(report, REPORT_AUDITED)
+    for item in state_from_json(report.conversation).pending:
+        add_item(report, assess(item))
+    report.status, report.conversation = COMPLETE, None
+    db.session.flush()
+    site_id = db.session.get(Patient, report.patient_id).site_id
+    record(actor, now, "symptom_report_closed_unanswered", "symptom_report", report.id, before=before,
+           after=report_snapshot(report), site_id=site_id)
+
+
+def close_abandoned_reports(now: datetime, actor="symptoms-job") -> int:
+    """Close every SMS dialogue left unanswered longer than the question expiry (a job)."""
+    reports = db.session.scalars(select(SymptomReport).where(SymptomReport.status == AWAITING)
+                                 .order_by(SymptomReport.id)).all()
+    stale = [r for r in reports if _abandoned(r, now)]
+    for report in stale:
+        close_abandoned_report(actor, now, report)
+    return len(stale)
+
+
+def received_immunotherapy(patient_id: int) -> bool:
+    """Fever is a red flag once the patient has had a sintilimab dose (a completed visit)."""
+    return db.session.scalar(select(Visit.id).where(
+        Visit.patient_id == patient_id, Visit.kind == "sintilimab", Visit.status == "completed").limit(1)) is not None
+
+
+def previous_grades(patient_id: int, exclude_report_id: int | None = None) -> dict[str, int]:
+    """The patient's most recent composite grade per CTCAE term, from earlier reports."""
+    statement = (select(SymptomItem.ctcae_term, SymptomItem.patient_grade)
+                 .join(SymptomReport, SymptomItem.report_id == SymptomReport.id)
+                 .where(SymptomReport.patient_id == patient_id, SymptomItem.patient_grade.is_not(None))
+                 .order_by(SymptomReport.received_at, SymptomItem.id))
+    if exclude_report_id is not None:
+        statement = statement.where(SymptomReport.id != exclude_report_id)
+    return {term: grade for term, grade in db.session.execute(statement)}
+
+
+def dialogue_settings(patient: Patient, exclude_report_id: int | None = None) -> DialogueSettings:
+    return DialogueSettings(site_phone=patient.site.phone or "",
+                            context=EscalationContext(received_immunotherapy=received_immunotherapy(patient.id)),
+                            previous_grades=previous_grades(patient.id, exclude_report_id))
+
+
+def new_report(patient: Patient, now: datetime, channel: str, entered_by_id=None) -> SymptomReport:
+    report = SymptomReport(patient_id=patient.id, received_at=now, channel=channel, text="", status=AWAITING,
+                           escalated=False, entered_by_id=entered_by_id)
+    db.session.add(report)
+    return report
+
+
+def _apply(now: datetime, patient: Patient, report: SymptomReport, text: str, outcome: Outcome) -> None:
+    report.text = f"{report.text}\n{text}" if report.text else text
+    waiting = bool(outcome.state.questions) or outcome.state.unclear_reprompted
+    report.status = AWAITING if waiting else COMPLETE
+    report.conversation = state_to_json(outcome.state, now) if waiting else None
+    for item in outcome.completed_items:
+        add_item(report, item)
+    db.session.flush()
+    escalate(ACTOR, now, patient, report, outcome.escalations)
+    if outcome.for_nurse_free_text:
+        alert_unclear_message(ACTOR, now, patient, report)
+
+
+def add_item(report: SymptomReport, item: AssessedSymptom, meddra_code: str | None = None) -> SymptomItem:
+    row = SymptomItem(ctcae_term=item.ctcae_term, meddra_code=meddra_code or item.meddra_code,
+                      ctcae_version=item.ctcae_version, patient_grade=item.patient_grade,
+                      measured_grade=item.measured_grade, severity=item.severity, frequency=item.frequency,
+                      interference=item.interference, value=item.value, unit=item.unit,
+                      red_flags=list(item.red_flags))
+    report.items.append(row)
+    return row
+
+
+def escalate(actor, now: datetime, patient: Patient, report: SymptomReport, escalations) -> list:
+    """An alert per escalated term (merged within 24 h); marks the report escalated."""
+    alerts = []
+    for escalation in escalations:
+        alerts.append(raise_symptom_alert(
+            actor, now, patient, report, term=escalation.item.ctcae_term, grade=_alert_grade(escalation),
+            reasons=escalation.reasons, urgent=escalation.urgent, detail=_detail(escalation, report)))
+    if alerts:
+        report.escalated = True
+        db.session.flush()
+    return alerts
+
+
+def _alert_grade(escalation: Escalation) -> int | None:
+    # The higher of the patient's composite and a measured CTCAE grade: a triage hint, not an AE grade.
+    grades = [g for g in (escalation.item.patient_grade, escalation.item.measured_grade) if g is not None]
+    return max(grades) if grades else None
+
+
+def _detail(escalation: Escalation, report: SymptomReport) -> str:
+    item = escalation.item
+    value = f", {item.value:g} {item.unit}" if item.value is not None else ""
+    return (f"{item.ctcae_term}: patient grade {item.patient_grade}, measured grade {item.measured_grade}{value}; "
+            f"{', '.join(escalation.reasons)}. Patient wrote: {report.text}")
+
+
+def report_snapshot(report: SymptomReport) -> dict:
+    """Audited content of a report, items included."""
+    items = [{"ctcae_term": i.ctcae_term, "patient_grade": i.patient_grade, "measured_grade": i.measured_grade,
+              "severity": i.severity, "frequency": i.frequency, "interference": i.interference,
+              "value": i.value, "unit": i.unit, "red_flags": i.red_flags} for i in report.items]
+    return {**snapshot(report, REPORT_AUDITED), "items": items}
