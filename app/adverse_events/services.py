@@ -50,7 +50,7 @@ def derive(event, first_dose, now) -> Derived:
     history = history_of(event)
     return Derived(first_dose, flags.is_teae(event.onset_date, history, first_dose),
                    flags.is_treatment_related(event.attribution), flags.worst_grade(history),
-                   flags.baseline_grade(history, first_dose) if event.onset_date < (first_dose or date.max) else None,
+                   flags.baseline_grade(history, first_dose),
                    seriousness.is_overdue(event, now))
 
 
