@@ -92,14 +92,14 @@ def import_official_table(actor, now: datetime, path: str | Path) -> dict:
     _check_table(records)
     existing = {row.meddra_code: row for row in db.session.scalars(select(CtcaeTerm))}
     added = 0
-    for record in records:
-        row = existing.get(record.meddra_code)
+    for official in records:
+        row = existing.get(official.meddra_code)
         if row is None:
-            row = CtcaeTerm(meddra_code=record.meddra_code)
+            row = CtcaeTerm(meddra_code=official.meddra_code)
             db.session.add(row)
             added += 1
-        row.term, row.soc, row.definition = record.term, record.soc, record.definition
-        row.grades = {str(g): text for g, text in record.grades.items()}
+        row.term, row.soc, row.definition = official.term, official.soc, official.definition
+        row.grades = {str(g): text for g, text in official.grades.items()}
         row.ctcae_version, row.source, row.imported_at = CTCAE_VERSION, CTCAE_SOURCE, now
     db.session.flush()
     counts = {"terms": len(records), "added": added, "updated": len(records) - added}

@@ -110,6 +110,7 @@ def _apply(now: datetime, patient: Patient, report: SymptomReport, text: str, ou
     waiting = bool(outcome.state.questions) or outcome.state.unclear_reprompted
     report.status = AWAITING if waiting else COMPLETE
     report.conversation = state_to_json(outcome.state, now) if waiting else None
+    report.escalated = report.escalated or bool(outcome.escalations)  # set before the flush: one version bump
     for item in outcome.completed_items:
         add_item(report, item)
     db.session.flush()

@@ -100,7 +100,7 @@ def record_tablet_report(actor, now: datetime, patient: Patient, *, items: list[
     _check_unique([item for item, _code in graded])
     escalations = _escalations(patient, [item for item, _code in graded])
     report = new_report(patient, received_at or now, "tablet", entered_by_id=actor.id)
-    report.text, report.status = text or "", COMPLETE
+    report.text, report.status, report.escalated = text or "", COMPLETE, bool(escalations)
     for item, meddra_code in graded:
         add_item(report, item, meddra_code)
     db.session.flush()

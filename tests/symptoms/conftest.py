@@ -44,3 +44,14 @@ def sintilimab_given(app, patient):
     from tests.notifications.sms_support import add_visit
 
     return add_visit(patient.id, date(2026, 2, 27), kind="sintilimab", code="C1D1-SIN", status="completed")
+
+
+@pytest.fixture
+def official_csv():
+    """NCI's table as ../shared/data/ctcae_v5.csv; skips on a checkout without ../shared."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "ctcae_v5.csv"
+    if not path.exists():
+        pytest.skip(f"official CTCAE table not found at {path.resolve()}")
+    return path
