@@ -5,7 +5,7 @@ Each failure is a 422 problem naming the field and saying what would be accepted
 from datetime import date
 
 from app.common.problems import ValidationProblem
-from app.ctcae import find_terms, get_term
+from app.ctcae.catalogue import resolve_term, search_terms
 
 SUGGESTIONS = 5
 
@@ -15,18 +15,19 @@ def _invalid(field, message, **extra):
 
 
 def lookup_term(name: str):
-    """The CTCAE v5.0 record for `name`, or a 422 suggesting the closest terms."""
-    record = get_term(name)
+    """The CTCAE v5.0 term called `name` (curated subset, then the imported official table),
+    or a 422 suggesting the closest terms."""
+    record = resolve_term(name)
     if record is not None:
         return record
-    closest = [r.term for r in find_terms(name, limit=SUGGESTIONS)]
+    closest = [r.term for r in search_terms(name, limit=SUGGESTIONS)]
     hint = f" Did you mean: {', '.join(closest)}?" if closest else ""
     _invalid("ctcae_term", f"'{name}' is not a CTCAE v5.0 term.{hint}", suggestions=closest)
 
 
 def check_grade(record, grade: int) -> None:
     if grade not in record.grades:
-        grades = ", ".join(str(g) for g in record.existing_grades)
+        grades = ", ".join(str(g) for g in record.grades)
         _invalid("grade", f"{record.term} has no grade {grade} in CTCAE v5.0 (its grades are {grades}).")
 
 
