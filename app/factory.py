@@ -26,6 +26,7 @@ BLUEPRINTS = (
     "app.symptoms.resources",
     "app.alerts.resources",
     "app.ctcae.resources",
+    "app.visits.resources",
 )
 CLI_MODULES = (
     "app.auth.cli",

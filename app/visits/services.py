@@ -1,9 +1,109 @@
-"""Placeholder replaced when the schedule engine lands (same session)."""
+"""Use cases that plan and replan a patient's whole calendar: enrollment and patient events.
+
+The single-visit use cases (reschedule, complete, miss, cancel) are in `lifecycle.py`.
+Every function flushes and audits; the caller's boundary commits.
+"""
+from app.audit.services import record
+from app.extensions import db
+from app.schedules.engine import (horizon_end, plan_follow_up, plan_schedule,
+                                  visits_to_cancel_on)
+from app.schedules.visits import DOSE_KINDS
+from app.visits import engine_io as io
+from app.visits.lifecycle import cancel_rows
+
+# Events that end treatment and start the safety and survival follow-up.
+FOLLOW_UP_EVENTS = ("progression", "withdrawal", "end_of_treatment")
+# The engine knows the events of the protocol; a completed study ends every future visit.
+EVENT_ALIASES = {"study_completed": "death"}
 
 
 def create_schedule(actor, now, patient):
-    return []
+    """Plan the patient's two years from C1D1 and book them against the site's calendar and
+    HAIC capacity. Returns the new visit rows."""
+    protocol = io.protocol_named(patient.protocol_version)
+    calendar = io.calendar_for(patient.site, protocol)
+    c1d1 = patient.treatment_start
+    booked = io.site_load(patient.site_id, calendar, c1d1, horizon_end(protocol, c1d1))
+    rows = [io.new_row(patient, protocol, plan)
+            for plan in plan_schedule(protocol, c1d1, calendar, booked)]
+    db.session.add_all(rows)
+    db.session.flush()
+    record(actor, now, "schedule:create", "schedule", patient.id,
+           after={"protocol_version": protocol.version, "c1d1": c1d1,
+                  "visits": [[row.code, row.scheduled_date] for row in rows],
+                  "flagged": [row.code for row in rows if row.flags]},
+           site_id=patient.site_id)
+    return rows
 
 
 def apply_patient_event(actor, now, patient, event):
-    return []
+    """Replan after a patient event (see app/schedules/events.py for what each event ends).
+
+    Progression, withdrawal and end of treatment cancel the future treatment visits
+    (progression also ends imaging) and plan the safety and survival follow-up; death and a
+    completed study cancel every future visit; lost to follow-up and contact change nothing.
+    Completed, missed and cancelled visits never change. Returns the rows changed.
+    """
+    visits = io.patient_visits(patient.id)
+    reason = f"{event.type.replace('_', ' ')} on {event.date.isoformat()}"
+    ended = _visits_ended(event, visits)
+    changed = cancel_rows(actor, now, ended, reason, action="visit:cancel_on_event")
+    if event.type in FOLLOW_UP_EVENTS:
+        live = [visit for visit in visits if visit not in ended]
+        changed += _plan_follow_up(actor, now, patient, live, event, reason)
+    return changed
+
+
+def _visits_ended(event, visits):
+    event_type = EVENT_ALIASES.get(event.type, event.type)
+    scheduled = [visit for visit in visits if visit.status == "scheduled"]
+    ended_codes = {plan.code for plan in visits_to_cancel_on(
+        event_type, event.date, [io.planned(visit) for visit in scheduled])}
+    return [visit for visit in scheduled if visit.code in ended_codes]
+
+
+def _plan_follow_up(actor, now, patient, visits, event, reason):
+    """Safety follow-up after the last dose given, survival follow-up after the event."""
+    protocol = io.protocol_named(patient.protocol_version)
+    calendar = io.calendar_for(patient.site, protocol)
+    c1d1 = patient.treatment_start
+    last_dose = _last_dose_day(visits, event.date)
+    booked = io.site_load(patient.site_id, calendar, last_dose, horizon_end(protocol, c1d1))
+    plans = plan_follow_up(protocol, c1d1, last_dose, calendar, booked,
+                           end_of_treatment=event.date)
+    existing = {visit.code: visit for visit in visits
+                if visit.kind in ("safety_follow_up", "survival_follow_up")}
+    changed = [_replan(actor, now, patient, protocol, existing.get(plan.code), plan, reason)
+               for plan in plans]
+    planned_codes = {plan.code for plan in plans}
+    stale = [visit for code, visit in existing.items()
+             if code not in planned_codes and visit.status == "scheduled"]
+    changed += cancel_rows(actor, now, stale, reason, action="visit:cancel_on_event")
+    return [visit for visit in changed if visit is not None]
+
+
+def _last_dose_day(visits, event_date):
+    """The last dose actually given on or before the event (the event day if none was)."""
+    given = [visit.actual_date for visit in visits if visit.kind in DOSE_KINDS
+             and visit.status == "completed" and visit.actual_date
+             and visit.actual_date <= event_date]
+    return max(given, default=event_date)
+
+
+def _replan(actor, now, patient, protocol, visit, plan, reason):
+    if visit is None:
+        visit = io.new_row(patient, protocol, plan)
+        db.session.add(visit)
+        db.session.flush()
+        record(actor, now, "visit:add_on_event", "visit", visit.id, after=io.state(visit),
+               reason=reason, site_id=visit.site_id)
+        return visit
+    if visit.status != "scheduled" or io.planned(visit) == plan:
+        return None  # history, or already where the plan wants it
+    before = io.state(visit)
+    io.place(visit, plan)
+    db.session.flush()
+    record(actor, now, "visit:replan_on_event", "visit", visit.id, before=before,
+           after=io.state(visit), reason=reason, site_id=visit.site_id)
+    return visit
+

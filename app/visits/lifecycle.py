@@ -1,0 +1,151 @@
+"""Use cases on one visit: reschedule, complete, miss, cancel.
+
+Status (scheduled, completed, missed, cancelled) only moves forward from `scheduled`:
+a visit that is history never changes. Moving or giving a dose re-anchors the later
+treatment cycles through the engine (`shift_treatment`); imaging never moves with them.
+"""
+from datetime import date
+
+from app.audit.services import record, require_reason
+from app.common.problems import Conflict, ValidationProblem
+from app.extensions import db
+from app.patients.services import site_today, touch_contact
+from app.schedules.engine import DoseIntervalError, flags_for_day, moved_visits, shift_treatment
+from app.schedules.jobs import MISSED_CANDIDATE
+from app.schedules.visits import BEYOND_TREATMENT_LIMIT, DOSE_KINDS, TREATMENT_KINDS
+from app.visits import engine_io as io
+
+
+def reschedule_visit(actor, now, visit, new_date: date, reason: str):
+    """Book `visit` on `new_date`; a treatment visit drags the later cycles with it.
+
+    Returns (visit, other visits moved). 422 for a day in the past or a dose that would come
+    sooner than the protocol's minimum interval after the previous one.
+    """
+    reason = require_reason(reason)
+    _require_scheduled(visit, "rescheduled")
+    if new_date < site_today(visit.patient.site, now):
+        raise ValidationProblem("A visit cannot be moved into the past; complete or miss it.",
+                                errors={"date": ["Before today at the site."]})
+    if new_date == visit.scheduled_date:
+        return visit, []
+    if visit.kind in TREATMENT_KINDS:
+        moved = shift_from(actor, now, visit, new_date, reason, "visit:reschedule")
+        return visit, [row for row in moved if row is not visit]
+    _move_alone(actor, now, visit, new_date, reason)
+    return visit, []
+
+
+def complete_visit(actor, now, visit, actual_date: date, dose_mg=None, notes=None):
+    """Record that `visit` took place on `actual_date` (proof of life). A dose given on
+    another day than booked re-anchors the later cycles. Returns (visit, visits moved)."""
+    _require_scheduled(visit, "completed")
+    patient = visit.patient
+    if actual_date > site_today(patient.site, now):
+        raise ValidationProblem("A visit cannot be completed in the future.",
+                                errors={"actual_date": ["After today at the site."]})
+    if dose_mg is not None and visit.kind not in DOSE_KINDS:
+        raise ValidationProblem(f"A {visit.kind} visit has no dose.",
+                                errors={"dose_mg": ["Only HAIC and sintilimab visits have a dose."]})
+    before = io.state(visit)
+    visit.status, visit.actual_date, visit.dose_mg = "completed", actual_date, dose_mg
+    visit.notes = notes
+    visit.flags = [flag for flag in visit.flags or [] if flag != MISSED_CANDIDATE]
+    db.session.flush()
+    record(actor, now, "visit:complete", "visit", visit.id, before=before, after=io.state(visit),
+           site_id=visit.site_id)
+    touch_contact(patient, actual_date)
+    if visit.kind not in DOSE_KINDS or actual_date == visit.scheduled_date:
+        return visit, []
+    reason = f"{visit.code} given on {actual_date.isoformat()}"
+    return visit, shift_from(actor, now, visit, actual_date, reason, "visit:shift")
+
+
+def miss_visit(actor, now, visit, reason: str):
+    """Record that the patient did not come. Only a visit whose day has come can be missed."""
+    reason = require_reason(reason)
+    _require_scheduled(visit, "missed")
+    if visit.scheduled_date > site_today(visit.patient.site, now):
+        raise ValidationProblem("A visit still to come cannot be missed; cancel or reschedule it.",
+                                errors={"reason": ["The visit's day has not come yet."]})
+    return _close(actor, now, visit, "missed", reason, "visit:miss")
+
+
+def cancel_visit(actor, now, visit, reason: str):
+    """Cancel one scheduled visit (the rest of the schedule stays as it is)."""
+    reason = require_reason(reason)
+    _require_scheduled(visit, "cancelled")
+    return _close(actor, now, visit, "cancelled", reason, "visit:cancel")
+
+
+def cancel_rows(actor, now, visits, reason, action="visit:cancel") -> list:
+    """Cancel scheduled `visits` (used when an event ends them). Returns them."""
+    return [_close(actor, now, visit, "cancelled", reason, action) for visit in visits]
+
+
+def shift_from(actor, now, visit, new_date, reason, action) -> list:
+    """Move treatment `visit` (or re-anchor on its given dose) and everything it drags along.
+
+    Returns the rows changed. Cycles pushed past the protocol's treatment limit are cancelled:
+    the protocol gives no dose after C1D1 + max_months.
+    """
+    patient = visit.patient
+    protocol = io.protocol_named(visit.protocol_version)
+    calendar = io.calendar_for(patient.site, protocol)
+    rows = io.patient_visits(patient.id)
+    before = [io.planned(row) for row in rows]
+    booked = io.site_load(patient.site_id, calendar, min(visit.scheduled_date, new_date),
+                          max(row.scheduled_date for row in rows))
+    try:
+        after = shift_treatment(protocol, before, visit.code, new_date, calendar, booked,
+                                frozen=io.frozen_codes(rows), c1d1=patient.treatment_start,
+                                actual_dates=io.actual_dose_days(rows))
+    except DoseIntervalError as error:
+        field = "date" if visit.status == "scheduled" else "actual_date"
+        raise ValidationProblem(str(error), errors={field: [str(error)]}, slug="dose-interval")
+    by_code = {row.code: row for row in rows}
+    return [_apply(actor, now, by_code[plan.code], plan, reason, action)
+            for plan in moved_visits(before, after)]
+
+
+def _apply(actor, now, row, plan, reason, action):
+    before = io.state(row)
+    io.place(row, plan)
+    if BEYOND_TREATMENT_LIMIT in plan.flags:
+        row.status = "cancelled"
+        row.status_reason = f"{reason}: beyond the protocol's treatment limit"
+    db.session.flush()
+    record(actor, now, action, "visit", row.id, before=before, after=io.state(row), reason=reason,
+           site_id=row.site_id)
+    return row
+
+
+def _move_alone(actor, now, visit, new_date, reason):
+    """Imaging and follow-up move on their own: the nurse's day, flagged if it is off."""
+    protocol = io.protocol_named(visit.protocol_version)
+    calendar = io.calendar_for(visit.patient.site, protocol)
+    load = io.site_load(visit.site_id, calendar, new_date, new_date)
+    flags = flags_for_day(new_date, visit.window_start, visit.window_end, (visit.kind,), calendar,
+                          load)
+    before = io.state(visit)
+    visit.flags = io.merged_flags(visit.flags, flags, moved=True)
+    visit.scheduled_date = new_date
+    db.session.flush()
+    record(actor, now, "visit:reschedule", "visit", visit.id, before=before, after=io.state(visit),
+           reason=reason, site_id=visit.site_id)
+
+
+def _close(actor, now, visit, status, reason, action):
+    before = io.state(visit)
+    visit.status, visit.status_reason = status, reason
+    visit.flags = [flag for flag in visit.flags or [] if flag != MISSED_CANDIDATE]
+    db.session.flush()
+    record(actor, now, action, "visit", visit.id, before=before, after=io.state(visit),
+           reason=reason, site_id=visit.site_id)
+    return visit
+
+
+def _require_scheduled(visit, what):
+    if visit.status != "scheduled":
+        raise Conflict(f"Visit {visit.code} is {visit.status}: it cannot be {what}. "
+                       "A visit that is history never changes.", slug="visit-closed")

@@ -1,0 +1,103 @@
+"""/visits (the nurse's views), /visits/{id} and its lifecycle, /patients/{id}/visits and
+/patients/{id}/calendar.ics."""
+from flask import Response, g
+from flask_smorest import Blueprint
+
+from app.auth.services import find_site
+from app.common.access import load_visible, require_own_site
+from app.common.auth_context import requires
+from app.common.clock import utcnow
+from app.common.etag import check_version, expected_version, with_etag
+from app.common.schemas import page_schema
+from app.models import Visit
+from app.patients.resources import STAFF, load_patient
+from app.visits import ical, lifecycle, views
+from app.visits.schemas import (CompleteSchema, DayViewSchema, MovedSchema, RescheduleSchema,
+                                VisitListArgs, VisitReasonSchema, VisitSchema)
+
+blp = Blueprint("visits", __name__, url_prefix="/api/v1", description="Visits and calendars")
+
+
+def load_visit(visit_id):
+    return load_visible(Visit, visit_id, g.actor, what="visit")
+
+
+def load_for_write(visit_id):
+    visit = load_visit(visit_id)
+    check_version(visit, expected_version())
+    return visit
+
+
+@blp.route("/visits", methods=["GET"])
+@requires(*STAFF)
+@blp.arguments(VisitListArgs, location="query")
+@blp.response(200, DayViewSchema)
+def list_visits(args):
+    site = find_site(args["site"]) if args["site"] else None
+    if site is not None:
+        require_own_site(g.actor, site)
+    first, last = views.view_days(g.actor, site, utcnow(), args["from_"], args["to"])
+    return views.day_view(g.actor, site, first, last, kind=args["kind"], status=args["status"],
+                          cursor=args["cursor"], limit=args["limit"])
+
+
+@blp.route("/visits/<int:visit_id>", methods=["GET"])
+@requires(*STAFF)
+@blp.response(200, VisitSchema)
+def get_visit(visit_id):
+    return with_etag(load_visit(visit_id))
+
+
+@blp.route("/patients/<int:patient_id>/visits", methods=["GET"])
+@requires(*STAFF)
+@blp.response(200, page_schema(VisitSchema))
+def patient_visits(patient_id):
+    load_patient(patient_id)
+    return {"items": views.timeline(patient_id), "next_cursor": None}
+
+
+@blp.route("/visits/<int:visit_id>/reschedule", methods=["POST"])
+@requires(*STAFF)
+@blp.arguments(RescheduleSchema)
+@blp.response(200, MovedSchema)
+def reschedule(args, visit_id):
+    visit, moved = lifecycle.reschedule_visit(g.actor, utcnow(), load_for_write(visit_id),
+                                              args["date"], args["reason"])
+    return with_etag(visit, {"visit": visit, "moved": moved})
+
+
+@blp.route("/visits/<int:visit_id>/complete", methods=["POST"])
+@requires(*STAFF)
+@blp.arguments(CompleteSchema)
+@blp.response(200, MovedSchema)
+def complete(args, visit_id):
+    visit, moved = lifecycle.complete_visit(g.actor, utcnow(), load_for_write(visit_id), **args)
+    return with_etag(visit, {"visit": visit, "moved": moved})
+
+
+@blp.route("/visits/<int:visit_id>/miss", methods=["POST"])
+@requires(*STAFF)
+@blp.arguments(VisitReasonSchema)
+@blp.response(200, VisitSchema)
+def miss(args, visit_id):
+    return with_etag(lifecycle.miss_visit(g.actor, utcnow(), load_for_write(visit_id),
+                                          args["reason"]))
+
+
+@blp.route("/visits/<int:visit_id>/cancel", methods=["POST"])
+@requires(*STAFF)
+@blp.arguments(VisitReasonSchema)
+@blp.response(200, VisitSchema)
+def cancel(args, visit_id):
+    return with_etag(lifecycle.cancel_visit(g.actor, utcnow(), load_for_write(visit_id),
+                                            args["reason"]))
+
+
+@blp.route("/patients/<int:patient_id>/calendar.ics", methods=["GET"])
+@requires(*STAFF)
+@blp.response(200, content_type=ical.CONTENT_TYPE)
+def calendar(patient_id):
+    patient = load_patient(patient_id)
+    body = ical.patient_calendar(patient, views.timeline(patient_id), utcnow())
+    return Response(body, mimetype=ical.CONTENT_TYPE, headers={
+        "Content-Disposition": f'attachment; filename="{patient.study_id}.ics"'})

@@ -1,0 +1,94 @@
+"""Visit input and output schemas (API.md "Visits")."""
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from app.models.visit import VISIT_KINDS, VISIT_STATUSES
+from app.schedules.visits import timing
+
+MAX_VIEW_DAYS = 31  # the nurse's views are a day or a week; a month at most per request
+_REASON = validate.Length(min=1, max=2000)
+
+
+def visit_timing(visit):
+    """on_time / early / late / out_of_window for a completed visit; None before that."""
+    if visit.status != "completed" or visit.actual_date is None:
+        return None
+    return timing(visit.actual_date, visit.target_date, visit.window_start, visit.window_end)
+
+
+class VisitSchema(Schema):
+    id = fields.Integer()
+    patient_id = fields.Integer()
+    code = fields.String()
+    kind = fields.String(metadata={"enum": list(VISIT_KINDS)})
+    cycle = fields.Integer(allow_none=True)
+    target_date = fields.Date()
+    window_start = fields.Date()
+    window_end = fields.Date()
+    scheduled_date = fields.Date()
+    status = fields.String(metadata={"enum": list(VISIT_STATUSES)})
+    actual_date = fields.Date(allow_none=True)
+    timing = fields.Function(visit_timing, allow_none=True)
+    flags = fields.List(fields.String())
+    protocol_version = fields.String()
+    version = fields.Integer()
+    # Extensions beyond the contract.
+    anchor = fields.String()
+    panels = fields.List(fields.String())
+    planned_dose_mg = fields.Float(allow_none=True)
+    dose_mg = fields.Float(allow_none=True)
+    notes = fields.String(allow_none=True)
+    status_reason = fields.String(allow_none=True)
+
+
+class DayViewVisitSchema(VisitSchema):
+    """A visit in the nurse's day/week view, with who the patient is inline."""
+
+    study_id = fields.String()
+    initials = fields.String()
+    site = fields.String()
+
+
+class DayViewSchema(Schema):
+    items = fields.List(fields.Nested(DayViewVisitSchema))
+    next_cursor = fields.String(allow_none=True)
+
+
+class MovedSchema(Schema):
+    visit = fields.Nested(VisitSchema)
+    moved = fields.List(fields.Nested(VisitSchema))
+
+
+class VisitListArgs(Schema):
+    """The nurse's views: `from`/`to` default to today at the site (inclusive)."""
+
+    site = fields.String(load_default=None)
+    from_ = fields.Date(data_key="from", load_default=None)
+    to = fields.Date(load_default=None)
+    kind = fields.String(load_default=None, validate=validate.OneOf(VISIT_KINDS))
+    status = fields.String(load_default=None, validate=validate.OneOf(VISIT_STATUSES))
+    limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=2000))
+    cursor = fields.String(load_default=None)
+
+    @validates_schema
+    def _range(self, data, **kwargs):
+        first, last = data.get("from_"), data.get("to")
+        if first and last and last < first:
+            raise ValidationError("`to` is before `from`.", "to")
+        if first and last and (last - first).days >= MAX_VIEW_DAYS:
+            raise ValidationError(f"Ask for at most {MAX_VIEW_DAYS} days at a time.", "to")
+
+
+class RescheduleSchema(Schema):
+    date = fields.Date(required=True)
+    reason = fields.String(required=True, validate=_REASON)
+
+
+class CompleteSchema(Schema):
+    actual_date = fields.Date(required=True)
+    dose_mg = fields.Float(load_default=None, allow_none=True, allow_nan=False,
+                           validate=validate.Range(min=0, max=5000, min_inclusive=False))
+    notes = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
+
+
+class VisitReasonSchema(Schema):
+    reason = fields.String(required=True, validate=_REASON)

@@ -1,0 +1,76 @@
+"""Read models: the nurse's day/week view and a patient's timeline.
+
+The day view is one SQL query whatever the number of visits: patient study id, initials
+and site code come inline from a join, never from lazy loads.
+"""
+from datetime import timezone
+
+from sqlalchemy import case, select
+
+from app.common.access import scope_to_site
+from app.common.pagination import decode_cursor, encode_cursor
+from app.extensions import db
+from app.models import Patient, Site, Visit
+from app.patients.services import site_today
+from app.schedules.visits import KINDS
+
+# Same-day order: labs first (drawn before the dose), then imaging, then treatment, then
+# follow-up: the order a nurse works through the day.
+KIND_RANK = case({kind: rank for rank, kind in enumerate(KINDS)}, value=Visit.kind,
+                 else_=len(KINDS))
+
+
+def view_days(actor, site, now, first, last):
+    """The requested days, defaulting to today at the site (UTC today for all sites)."""
+    if site is None and actor.site is not None and not actor.is_admin:
+        site = actor.site
+    today = site_today(site, now) if site is not None else now.astimezone(timezone.utc).date()
+    first = first or last or today
+    return first, last or first
+
+
+def day_view(actor, site, first, last, *, kind=None, status=None, cursor=None, limit=500) -> dict:
+    """Visits booked on [first, last] at `site` (the actor's own sites when None), sorted by
+    day, then kind, then study id; `cursor` continues a long week."""
+    offset = decode_cursor(cursor) or 0
+    statement = (select(Visit, Patient.study_id, Patient.initials, Site.code)
+                 .join(Patient, Visit.patient_id == Patient.id)
+                 .join(Site, Visit.site_id == Site.id)
+                 .where(Visit.scheduled_date.between(first, last)))
+    statement = scope_to_site(statement, actor, Visit.site_id)
+    if site is not None:
+        statement = statement.where(Visit.site_id == site.id)
+    if kind:
+        statement = statement.where(Visit.kind == kind)
+    if status:
+        statement = statement.where(Visit.status == status)
+    statement = (statement.order_by(Visit.scheduled_date, KIND_RANK, Patient.study_id, Visit.id)
+                 .offset(offset).limit(limit + 1))
+    rows = db.session.execute(statement).all()
+    items = [_Inline(visit, study_id, initials, code) for visit, study_id, initials, code
+             in rows[:limit]]
+    return {"items": items, "next_cursor": encode_cursor(offset + limit) if len(rows) > limit
+            else None}
+
+
+class _Inline:
+    """A visit with its patient's study id, initials and site code, read like one row."""
+
+    __slots__ = ("visit", "study_id", "initials", "site")
+
+    def __init__(self, visit, study_id, initials, site):
+        self.visit, self.study_id, self.initials, self.site = visit, study_id, initials, site
+
+    def __getattr__(self, name):
+        return getattr(self.visit, name)
+
+
+def timeline(patient_id, *, kind=None, status=None) -> list[Visit]:
+    """A patient's visits in the order they happen (booked day, then kind)."""
+    statement = select(Visit).where(Visit.patient_id == patient_id)
+    if kind:
+        statement = statement.where(Visit.kind == kind)
+    if status:
+        statement = statement.where(Visit.status == status)
+    return list(db.session.scalars(statement.order_by(Visit.scheduled_date, KIND_RANK, Visit.id)))
+
