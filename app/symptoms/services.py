@@ -22,6 +22,18 @@ from app.symptoms.state_json import last_message_at, state_from_json, state_to_j
 ACTOR = "sms-inbound"
 AWAITING, COMPLETE = "awaiting_answer", "complete"
 REPORT_AUDITED = ("status", "escalated", "text", "channel", "received_at")
+# Outside a dialogue these need no grading: "fine" / "0" / "好" answer a check-in with no symptoms
+# (a report without items is kept); a bare thanks is only courtesy. Neither gets a reply:
+# answering a thank-you invites loops and spends the patient's daily SMS budget.
+ALL_CLEAR = frozenset({"0", "fine", "i feel fine", "i'm fine", "im fine", "i am fine", "all good", "good", "well",
+                       "no symptoms", "none", "nothing", "好", "很好", "挺好", "都好", "没事", "没有", "无", "正常",
+                       "没有不舒服", "一切正常"})
+COURTESY = frozenset({"thanks", "thank you", "thx", "ok", "okay", "谢谢", "好的", "收到", "知道了"})
+_TRIM = " \t\n.!?,~。！？，、…👍🙏😊"
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.strip(_TRIM).lower().split())
 
 
 def handle_inbound_text(now: datetime, patient: Patient, message: Message) -> list[str]:
@@ -30,6 +42,9 @@ def handle_inbound_text(now: datetime, patient: Patient, message: Message) -> li
     if report is not None and _abandoned(report, now):
         close_abandoned_report(ACTOR, now, report)
         report = None
+    if report is None and _plain(message.body) in ALL_CLEAR | COURTESY:
+        _record_all_clear(now, patient, message.body)
+        return []
     state = state_from_json(report.conversation if report else None)
     settings = dialogue_settings(patient, exclude_report_id=getattr(report, "id", None))
     outcome = handle_message(state, message.body, now, patient.language, settings)
@@ -40,6 +55,16 @@ def handle_inbound_text(now: datetime, patient: Patient, message: Message) -> li
     record(ACTOR, now, "symptom_report_received" if is_new else "symptom_report_updated", "symptom_report",
            report.id, before=before, after=report_snapshot(report), site_id=patient.site_id)
     return list(outcome.replies)
+
+
+def _record_all_clear(now: datetime, patient: Patient, text: str) -> None:
+    if _plain(text) not in ALL_CLEAR:
+        return
+    report = new_report(patient, now, "sms")
+    report.text, report.status = text, COMPLETE
+    db.session.flush()
+    record(ACTOR, now, "symptom_report_received", "symptom_report", report.id, after=report_snapshot(report),
+           site_id=patient.site_id)
 
 
 def _open_sms_report(patient_id: int) -> SymptomReport | None:

@@ -128,3 +128,11 @@ def test_close_abandoned_job(sms, clock):
     assert close_abandoned_job(sms.later(1)) == 0
     assert close_abandoned_job(sms.later(13)) == 1
     assert reports()[0].status == "complete"
+
+
+def test_all_clear_records_no_symptoms_and_thanks_records_nothing(sms):
+    assert sms("I feel fine!") == [] and sms("好") == [] and sms("0") == []
+    assert [(r.status, r.items) for r in reports()] == [("complete", [])] * 3
+    assert sms("谢谢👍") == [] and len(reports()) == 3
+    sms("feel sick")
+    assert sms("0") == [THANKS] and reports()[-1].items[0].severity == 0  # inside a dialogue "0" answers
