@@ -113,3 +113,23 @@ def test_calendar_ics_has_every_visit_in_the_site_zone(nurse, enroll):
     assert events["C01-HAIC"].decoded("DTSTART").isoformat() == MONDAY
     assert str(events["IMG-BL"]["STATUS"]) == "CANCELLED"
     assert int(events["IMG-BL"]["SEQUENCE"]) == 1
+
+
+def test_day_view_items_are_exactly_what_the_schema_dumps(app, nurse, enroll, clock):
+    """The day view builds its JSON directly for speed; it must not drift from the schema."""
+    from app.extensions import db
+    from app.models import Patient, Visit
+    from app.visits.schemas import DayViewVisitSchema
+
+    patient = enroll()
+    visits = nurse.get(f"/api/v1/patients/{patient['id']}/visits").get_json()["items"]
+    sint = next(v for v in visits if v["code"] == "C01-SINT")
+    nurse.post(f"/api/v1/visits/{sint['id']}/complete", json={"actual_date": MONDAY, "dose_mg": 200})
+    items = day_view(nurse, **{"from": "2026-02-20", "to": "2026-03-05"})["items"]
+    assert any(item["timing"] == "on_time" for item in items)
+    db.session.expire_all()
+    row = db.session.get(Patient, patient["id"])
+    for item in items:
+        visit = db.session.get(Visit, item["id"])
+        visit.study_id, visit.initials, visit.site = row.study_id, row.initials, "BJ"
+        assert item == DayViewVisitSchema().dump(visit)
