@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import logging
 import random
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.common.clock import utcnow
 from app.extensions import db
@@ -93,9 +93,15 @@ class Dispatcher:
         db.session.commit()
         futures = {self.pool.submit(self._send, to, body, message_id): (message_id, attempts, body)
                    for message_id, attempts, to, body in to_send}
-        for future in as_completed(futures):
-            message_id, attempts, body = futures[future]
-            self._record(message_id, token, attempts, body, future.result(), stats)
+        pending = set(futures)
+        while pending:
+            # Record every answer that has arrived in one transaction: one commit per
+            # result when sends are slow, fewer commits when they pour in.
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            _relax_commit_durability()
+            for future in done:
+                message_id, attempts, body = futures[future]
+                self._record(message_id, token, attempts, body, future.result(), stats)
             db.session.commit()
 
     def _decide_batch(self, ids, token, stats) -> list[tuple]:
@@ -155,6 +161,18 @@ class Dispatcher:
             patient_sms.opt_out(ACTOR, now, patient, f"provider error {result.error_code}")
         elif result.unreachable:
             patient_sms.mark_unreachable(ACTOR, now, patient, result.error_code, result.error_message or "")
+
+
+def _relax_commit_durability() -> None:
+    """PostgreSQL: do not wait for the WAL flush when recording send results.
+
+    A dispatcher crash loses nothing (the server has the commit); only a database server
+    crash can forget the last fraction of a second of results, and those messages are then
+    sent again after their lease, like any crash between the provider's answer and the
+    commit. Claims keep full durability. This turns ~50 fsync-bound commits/s into hundreds.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
 
 
 def _patients(messages) -> dict[int, Patient]:

@@ -2,6 +2,7 @@
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import update
 
 from app.extensions import db
 from app.models import Message, Patient, Site, Visit
@@ -20,7 +21,11 @@ def dispatcher(app):
 
 @pytest.fixture
 def patient(enroll):
-    return db.session.get(Patient, enroll()["id"])
+    """A patient whose protocol schedule is set aside, so each test books exactly the visits it needs."""
+    patient = db.session.get(Patient, enroll()["id"])
+    db.session.execute(update(Visit).where(Visit.patient_id == patient.id).values(status="cancelled"))
+    db.session.commit()
+    return patient
 
 
 def at(text):
