@@ -1,6 +1,7 @@
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (CheckConstraint, Date, ForeignKey, Index, Integer, Numeric, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -18,6 +19,10 @@ class Visit(TimestampMixin, VersionedMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("patient_id", "code"),
         Index("ix_visits_site_day", "site_id", "scheduled_date"),
+        # Added by migration 0002 (the schedule's vocabularies and invariants).
+        CheckConstraint(f"status IN {VISIT_STATUSES!r}", name="status"),
+        CheckConstraint(f"kind IN {VISIT_KINDS!r}", name="kind"),
+        CheckConstraint("window_start <= window_end", name="window"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
