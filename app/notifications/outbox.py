@@ -49,17 +49,21 @@ def new_claim_token() -> str:
 def claim_due(now: datetime, limit: int, token: str, policy: RetryPolicy = RetryPolicy()) -> list[int]:
     """Move up to `limit` due queued rows to "sending" under `token`; return their ids.
 
-    One statement. PostgreSQL: the inner SELECT … FOR UPDATE SKIP LOCKED lets concurrent
-    sweeps take disjoint rows without waiting. SQLite ignores FOR UPDATE but runs one writer
-    at a time, and the outer `status = 'queued'` re-check keeps a row from being taken twice.
+    PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED locks exactly the rows returned, so
+    concurrent sweeps take disjoint rows without waiting. SQLite ignores FOR UPDATE but runs
+    one writer at a time; the UPDATE's own `status = 'queued'` re-check (with RETURNING)
+    keeps a row another sweep took in between from being taken twice, on both databases.
     """
-    due = (select(Message.id)
-           .where(Message.direction == "outbound", Message.status == "queued", Message.next_attempt_at <= now)
-           .order_by(Message.next_attempt_at, Message.id)
-           .limit(limit)
-           .with_for_update(skip_locked=True))
+    due = db.session.scalars(
+        select(Message.id)
+        .where(Message.direction == "outbound", Message.status == "queued", Message.next_attempt_at <= now)
+        .order_by(Message.next_attempt_at, Message.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)).all()
+    if not due:
+        return []
     statement = (update(Message)
-                 .where(Message.id.in_(due.scalar_subquery()), Message.status == "queued")
+                 .where(Message.id.in_(due), Message.status == "queued")
                  .values(status="sending", claim_token=token, attempts=Message.attempts + 1,
                          lease_expires_at=lease_expires_at(now, policy))
                  .returning(Message.id)
