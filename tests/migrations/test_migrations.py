@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def scratch_url(tmp_path):
+def scratch_url(tmp_path, test_database):
     """An empty database of the dialect under test, separate from the suite's own."""
     pg_url = os.environ.get("TEST_DATABASE_URL")
     if not pg_url:

@@ -16,7 +16,27 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def database_url():
-    return os.environ.get("TEST_DATABASE_URL") or None
+    """TEST_DATABASE_URL, or under pytest-xdist a database of its own for each worker."""
+    url = os.environ.get("TEST_DATABASE_URL") or None
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if url is None or worker is None:
+        return url
+    return worker_database(url, worker)
+
+
+def worker_database(url, worker):
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    admin = create_engine(parsed, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    worker_url = parsed.set(database=name).render_as_string(hide_password=False)
+    os.environ["TEST_DATABASE_URL"] = worker_url  # tests that open their own scratch databases follow it
+    return worker_url
 
 
 def upgrade(url, revision="head"):
@@ -55,21 +75,24 @@ class TestDatabase:
         else:
             self.template = self.tmp / "template.sqlite3"
             upgrade(f"sqlite:///{self.template}")
-        self.counter = 0
 
     @property
     def dialect(self):
         return "postgresql" if self.pg_url else "sqlite"
 
-    def fresh_url(self):
+    @property
+    def url(self):
+        """The one URL the session's app uses; `reset()` empties what is behind it."""
+        return self.pg_url or f"sqlite:///{self.tmp / 'test.sqlite3'}"
+
+    def reset(self):
+        """An empty, migrated database at `url` (call with every connection to it closed)."""
         if self.pg_url:
             with self.engine.begin() as conn:
                 conn.execute(text(f"TRUNCATE {', '.join(self.tables)} RESTART IDENTITY CASCADE"))
-            return self.pg_url
-        self.counter += 1
-        path = self.tmp / f"test-{self.counter}.sqlite3"
-        shutil.copyfile(self.template, path)
-        return f"sqlite:///{path}"
+        else:
+            shutil.copyfile(self.template, self.tmp / "test.sqlite3")
+        return self.url
 
     def close(self):
         if self.pg_url:
