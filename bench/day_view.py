@@ -14,6 +14,7 @@ Flask stack (auth, query, schema dump) with the test client.
 """
 import argparse
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -38,6 +39,13 @@ def main():
     args = _arguments()
     url = _database(args)
     app = _app(url)
+    try:
+        _run(app, args)
+    finally:
+        _drop(app, args, url)
+
+
+def _run(app, args):
     with app.app_context():
         _migrate()
         started = time.perf_counter()
@@ -69,6 +77,22 @@ def _database(args) -> str:
         conn.execute(text("CREATE DATABASE haic_bench"))
     server.dispose()
     return args.pg_server.rsplit("/", 1)[0] + "/haic_bench"
+
+
+def _drop(app, args, url):
+    """Leave nothing behind: the SQLite file or the `haic_bench` database."""
+    from app.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    if args.backend == "sqlite":
+        shutil.rmtree(Path(url.removeprefix("sqlite:///")).parent, ignore_errors=True)
+        return
+    server = create_engine(args.pg_server, isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text("DROP DATABASE IF EXISTS haic_bench WITH (FORCE)"))
+    server.dispose()
 
 
 def _app(url):
@@ -203,6 +227,8 @@ def _measure_view(app, client, site_codes, label, days):
     def count(*_):
         counts["current"] += 1
 
+    for code in site_codes:  # warm up: first requests fill caches and log the nurses in
+        client(code).get("/api/v1/visits", query_string={"site": code})
     event.listen(db.engine, "before_cursor_execute", count)
     try:
         for _ in range(REQUESTS):

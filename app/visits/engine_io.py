@@ -2,7 +2,7 @@
 
 The engine works on frozen `PlannedVisit` values and a `booked` mapping of the site's load;
 this module builds those from the database and writes the engine's answers back onto rows.
-It never commits and writes no audit: the use cases in `services.py` own both.
+It never commits and writes no audit: the use cases (services.py, lifecycle.py) own both.
 """
 from collections import Counter
 from datetime import date, timedelta
@@ -10,14 +10,15 @@ from functools import lru_cache
 
 from sqlalchemy import func, select
 
+from app.audit.services import snapshot
 from app.extensions import db
 from app.models import Visit
 from app.schedules.calendar import ClinicCalendar
 from app.schedules.dosing import dose_for
 from app.schedules.protocol import Protocol, load_protocol
+from app.schedules.jobs import MISSED_CANDIDATE
 from app.schedules.visits import (BEYOND_TREATMENT_LIMIT, CAPACITY, CLOSED_DAY, DOSE_KINDS,
                                   OUT_OF_WINDOW, PlannedVisit)
-from app.schedules.jobs import MISSED_CANDIDATE
 
 # Booking may look this far around a window (booking.SEARCH_RADIUS_DAYS) and safety
 # follow-up runs past the horizon: load the site's bookings with this margin.
@@ -122,6 +123,4 @@ def merged_flags(current, engine_flags, moved: bool) -> list[str]:
 
 def state(visit: Visit) -> dict:
     """The audited values of a visit."""
-    from app.audit.services import snapshot
-
     return snapshot(visit, VISIT_FIELDS)
