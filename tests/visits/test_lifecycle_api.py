@@ -187,3 +187,19 @@ def test_other_sites_visits_are_not_found(nurse, enroll, visits_of, login, admin
     other = login("nurse", "nurse-sh", site_code="SH")
     assert other.get(f"/api/v1/visits/{visit['id']}").status_code == 404
     assert other.post(f"/api/v1/visits/{visit['id']}/cancel", json={"reason": "x"}).status_code == 404
+
+
+def test_a_delay_pushing_a_cycle_past_24_months_cancels_it(nurse, enroll, visits_of):
+    patient = enroll()
+    before = visits_of(patient["id"])
+    c34 = before["C34-SINT"]
+    body = nurse.post(f"/api/v1/visits/{c34['id']}/reschedule",
+                      json={"date": shifted(c34["scheduled_date"], 21), "reason": "hospitalised"}
+                      ).get_json()
+    assert "out_of_window" in body["visit"]["flags"]
+    moved = {visit["code"]: visit for visit in body["moved"]}
+    assert moved["C35-SINT"]["status"] == "cancelled"
+    assert "treatment limit" in moved["C35-SINT"]["status_reason"]
+    # Safety follow-up counts from the last dose that stays: C34's new day.
+    after = visits_of(patient["id"])
+    assert after["SFU-30"]["target_date"] == shifted(body["visit"]["scheduled_date"], 30)
