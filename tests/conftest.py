@@ -41,7 +41,13 @@ def session_app(test_database):
 
     config = TestingConfig()
     config.SQLALCHEMY_DATABASE_URI = test_database.url
-    return build_app(config, clock=FrozenClock(FROZEN_NOW))
+    config.SQLALCHEMY_ENGINE_OPTIONS = test_database.engine_options()
+    application = build_app(config, clock=FrozenClock(FROZEN_NOW))
+    with application.app_context():
+        from app.extensions import db
+
+        test_database.tune(db.engine)
+    return application
 
 
 def _settings(config_object):

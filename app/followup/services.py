@@ -61,7 +61,7 @@ def _row(patient, now, alive_dates, events, next_visit, last_attempt) -> dict:
     last_alive = _last_known_alive(patient, today, alive_dates)
     ended = first_event_date(events, TREATMENT_ENDING)
     if ended is None:
-        due = next_visit or _next_cycle(patient, protocol, last_alive)
+        due = _first_after(next_visit, last_alive) or _next_cycle(patient, protocol, last_alive)
     else:
         due = next_survival_contact(ended, last_alive, plan, horizon_end(protocol, patient.treatment_start))
     status = follow_up_status(today, last_alive, due, plan)
@@ -89,14 +89,21 @@ def _next_cycle(patient, protocol, last_alive) -> DueContact:
     return DueContact(due, due + timedelta(days=protocol.treatment.d1_window.after))
 
 
-def _next_visits(ids) -> dict[int, DueContact]:
-    """The earliest still-scheduled visit of each patient (a patient on treatment is seen there)."""
+def _first_after(scheduled: list[DueContact] | None, last_alive: date | None) -> DueContact | None:
+    """The first still-scheduled visit after the last proof of life: the next time the patient
+    is due to be seen. A visit left open before that day is a visit-list matter (the overdue
+    visits job flags it), not a lost contact."""
+    return next((v for v in scheduled or () if last_alive is None or v.due > last_alive), None)
+
+
+def _next_visits(ids) -> dict[int, list[DueContact]]:
+    """Each patient's still-scheduled visits in date order (a patient on treatment is seen there)."""
     rows = db.session.execute(select(Visit.patient_id, Visit.scheduled_date, Visit.window_end)
                               .where(Visit.patient_id.in_(ids), Visit.status == "scheduled")
                               .order_by(Visit.patient_id, Visit.scheduled_date))
-    found: dict[int, DueContact] = {}
+    found: dict[int, list[DueContact]] = {}
     for patient_id, scheduled, window_end in rows:
-        found.setdefault(patient_id, DueContact(scheduled, max(scheduled, window_end)))
+        found.setdefault(patient_id, []).append(DueContact(scheduled, max(scheduled, window_end)))
     return found
 
 

@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, event, inspect, text
 
 from app.extensions import db
 
@@ -80,6 +80,16 @@ class TestDatabase:
     def dialect(self):
         return "postgresql" if self.pg_url else "sqlite"
 
+    def engine_options(self):
+        """Durability is not what tests check: skip the fsync at every commit."""
+        if self.pg_url:
+            return {"connect_args": {"options": "-c synchronous_commit=off"}}
+        return {"connect_args": {"timeout": 30}}
+
+    def tune(self, engine):
+        if not self.pg_url:
+            event.listen(engine, "connect", _sqlite_no_sync)
+
     @property
     def url(self):
         """The one URL the session's app uses; `reset()` empties what is behind it."""
@@ -98,3 +108,7 @@ class TestDatabase:
         if self.pg_url:
             self.engine.dispose()
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _sqlite_no_sync(dbapi_connection, _record):
+    dbapi_connection.execute("PRAGMA synchronous=OFF")
