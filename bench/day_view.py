@@ -13,6 +13,7 @@ completed. Rows are bulk-inserted with SQLAlchemy Core. Requests go through the 
 Flask stack (auth, query, schema dump) with the test client.
 """
 import argparse
+import os
 import random
 import shutil
 import statistics
@@ -274,8 +275,9 @@ def _report(label, samples, extra):
     samples = sorted(samples)
     p50 = samples[len(samples) // 2]
     p95 = samples[int(len(samples) * 0.95) - 1]
+    load = os.getloadavg()[0]  # a shared machine: say how busy it was
     print(f"{label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {samples[-1]:.1f} ms "
-          f"(n={len(samples)}) {extra}")
+          f"(n={len(samples)}, load {load:.1f} on {os.cpu_count()} CPUs) {extra}")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 The day view is one SQL query whatever the number of visits: patient study id, initials
 and site code come inline from a join, never from lazy loads.
 """
-from datetime import date, timezone
+from datetime import timezone
 
 from sqlalchemy import case, select
 
@@ -12,8 +12,7 @@ from app.common.pagination import decode_cursor, encode_cursor
 from app.extensions import db
 from app.models import Patient, Site, Visit
 from app.patients.services import site_today
-from app.schedules.visits import KINDS
-from app.visits.schemas import visit_timing
+from app.schedules.visits import KINDS, timing
 
 # Same-day order: labs first (drawn before the dose), then imaging, then treatment, then
 # follow-up: the order a nurse works through the day.
@@ -37,6 +36,11 @@ DAY_COLUMNS = (Visit.id, Visit.patient_id, Visit.code, Visit.kind, Visit.cycle, 
                Visit.panels, Visit.planned_dose_mg, Visit.dose_mg, Visit.notes,
                Visit.status_reason, Patient.study_id, Patient.initials, Site.code.label("site"))
 
+_DAY_KEYS = tuple(column.key for column in DAY_COLUMNS)
+_DATE_INDEXES = tuple(index for index, column in enumerate(DAY_COLUMNS)
+                      if column.key in ("target_date", "window_start", "window_end",
+                                        "scheduled_date", "actual_date"))
+
 
 def day_view(actor, site, first, last, *, kind=None, status=None, cursor=None, limit=500) -> dict:
     """Visits booked on [first, last] at `site` (the actor's own sites when None), sorted by
@@ -57,26 +61,25 @@ def day_view(actor, site, first, last, *, kind=None, status=None, cursor=None, l
     statement = (statement.order_by(Visit.scheduled_date, KIND_RANK, Patient.study_id, Visit.id)
                  .offset(offset).limit(limit + 1))
     rows = db.session.execute(statement).all()
-    return {"items": [day_item(row._mapping) for row in rows[:limit]],
+    return {"items": [day_item(row) for row in rows[:limit]],
             "next_cursor": encode_cursor(offset + limit) if len(rows) > limit else None}
 
 
 def day_item(row) -> dict:
     """One day-view row as JSON values (dates as ISO strings, timing derived)."""
-    item = {key: _json(value) for key, value in row.items()}
-    item["timing"] = visit_timing(_RowVisit(row))
+    values = list(row)
+    for index in _DATE_INDEXES:
+        if values[index] is not None:
+            values[index] = values[index].isoformat()
+    item = dict(zip(_DAY_KEYS, values))
+    item["timing"] = _timing(row)
     return item
 
 
-def _json(value):
-    return value.isoformat() if isinstance(value, date) else value
-
-
-class _RowVisit:
-    """Attribute access over a result row, for the shared timing rule."""
-
-    def __init__(self, row):
-        self.__dict__.update(row)
+def _timing(row):
+    if row.status != "completed" or row.actual_date is None:
+        return None
+    return timing(row.actual_date, row.target_date, row.window_start, row.window_end)
 
 
 def timeline(patient_id, *, kind=None, status=None) -> list[Visit]:
