@@ -16,6 +16,9 @@ from app.schedules import jobs
 OUTBOX_SWEEP_SECONDS = 30
 REMINDER_PLANNING_MINUTES = 10
 OVERDUE_VISITS_MINUTES = 60
+CHECKIN_PLANNING_MINUTES = 15  # check-ins are queued up to an hour ahead
+SAE_DEADLINE_MINUTES = 15  # a 24-hour reporting deadline, flagged within a quarter of an hour
+ABANDONED_DIALOGUES_MINUTES = 30  # questions expire after 12 h
 
 
 def build_scheduler(app) -> BlockingScheduler:
@@ -27,6 +30,12 @@ def build_scheduler(app) -> BlockingScheduler:
                       id="reminder-planning", replace_existing=True)
     scheduler.add_job(jobs.flag_overdue_visits, "interval", minutes=OVERDUE_VISITS_MINUTES, args=[app],
                       id="overdue-visits", replace_existing=True)
+    scheduler.add_job(jobs.plan_checkins, "interval", minutes=CHECKIN_PLANNING_MINUTES, args=[app],
+                      id="checkin-planning", replace_existing=True)
+    scheduler.add_job(jobs.check_sae_deadlines, "interval", minutes=SAE_DEADLINE_MINUTES, args=[app],
+                      id="sae-deadlines", replace_existing=True)
+    scheduler.add_job(jobs.close_abandoned_dialogues, "interval", minutes=ABANDONED_DIALOGUES_MINUTES, args=[app],
+                      id="abandoned-symptom-dialogues", replace_existing=True)
     return scheduler
 
 

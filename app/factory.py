@@ -35,6 +35,7 @@ CLI_MODULES = (
     "app.notifications.cli",
     "app.ctcae.cli",
     "app.symptoms.cli",
+    "app.symptoms.checkin_cli",
 )
 
 

@@ -51,6 +51,39 @@ def flag_overdue_visits(app) -> int:
         return flagged
 
 
+def plan_checkins(app) -> int:
+    """Queue the symptom check-ins due within the hour (weekly, and daily after each HAIC session)."""
+    from app.symptoms.checkin_services import plan_checkins as plan
+
+    with app.app_context():
+        planned = plan(utcnow())
+        db.session.commit()
+        _log_if_any("check-in planning", {"planned": planned})
+        return planned
+
+
+def check_sae_deadlines(app) -> int:
+    """Open an alert for each serious adverse event past its 24-hour reporting deadline."""
+    from app.adverse_events.seriousness import open_overdue_alerts
+
+    with app.app_context():
+        opened = len(open_overdue_alerts(utcnow(), actor=ACTOR))
+        db.session.commit()
+        _log_if_any("SAE deadlines", {"alerts_opened": opened})
+        return opened
+
+
+def close_abandoned_dialogues(app) -> int:
+    """Close SMS symptom dialogues the patient stopped answering, keeping what they said."""
+    from app.symptoms.services import close_abandoned_reports
+
+    with app.app_context():
+        closed = close_abandoned_reports(utcnow(), actor=ACTOR)
+        db.session.commit()
+        _log_if_any("abandoned symptom dialogues", {"closed": closed})
+        return closed
+
+
 def flag_missed_candidates(now) -> int:
     rows = db.session.execute(select(Visit, Patient).join(Patient, Visit.patient_id == Patient.id).where(
         Visit.status == "scheduled", Visit.scheduled_date < (now + timedelta(days=1)).date())).all()
