@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 
 from app.assessments.lesions import Assessment, liver_lesions
 from app.assessments.timepoint import (
@@ -25,6 +26,11 @@ from app.assessments.timepoint import (
 CONFIRM_DAYS = 28
 MIN_SD_DAYS = 42
 _STABLE_OR_BETTER = frozenset({CR, PR, SD, NON_CR_NON_PD})
+_RESPONSES = frozenset({CR, PR})
+# (best response, what confirms it, what may lie between the two scans)
+_CONFIRMATION_RULES = ((CR, frozenset({CR}), frozenset({CR, NE})),
+                       (PR, frozenset({CR, PR}), frozenset({CR, PR, NE})))
+_DATE_OF_POINT = itemgetter(0)
 
 
 @dataclass(frozen=True)
@@ -116,28 +122,26 @@ def _first_date(timepoints, response: str) -> date | None:
 def best_overall_response(c1d1: date, points, confirm_days: int = CONFIRM_DAYS,
                           min_sd_days: int = MIN_SD_DAYS, stable: str = SD) -> BestResponse:
     """Best overall response (RECIST Table 3) from (date, time-point response) pairs."""
-    points = _until_first_progression(sorted(points, key=lambda point: point[0]))
-    first_unconfirmed = next((d for d, r in points if r in (CR, PR)), None)
-    for response, counts_as in ((CR, {CR}), (PR, {CR, PR})):
-        start = _confirmed_start(points, counts_as, confirm_days)
-        if start is not None:
-            return BestResponse(response, True, start)
+    points = sorted(points, key=_DATE_OF_POINT)  # stable: same-day points keep their order
+    responses = [r for _, r in points]
+    if PD in responses:  # only scans up to and including the first PD count
+        cut = responses.index(PD) + 1
+        points, responses = points[:cut], responses[:cut]
+    first_unconfirmed = None
+    if CR in responses or PR in responses:  # otherwise nothing to confirm (the usual case)
+        first_unconfirmed = next(d for d, r in points if r in _RESPONSES)
+        for response, counts_as, allowed_between in _CONFIRMATION_RULES:
+            start = _confirmed_start(points, counts_as, allowed_between, confirm_days)
+            if start is not None:
+                return BestResponse(response, True, start)
     if _stable_long_enough(c1d1, points, min_sd_days):
         return BestResponse(stable, False, first_unconfirmed)
-    if any(r == PD for _, r in points) or _reappeared_after_cr(points):
+    if PD in responses or _reappeared_after_cr(responses):
         return BestResponse(PD, False, first_unconfirmed)
     return BestResponse(NE, False, first_unconfirmed)
 
 
-def _until_first_progression(points) -> list:
-    for index, (_, response) in enumerate(points):
-        if response == PD:
-            return points[: index + 1]
-    return points
-
-
-def _confirmed_start(points, counts_as: set, confirm_days: int) -> date | None:
-    allowed_between = counts_as | {NE}
+def _confirmed_start(points, counts_as, allowed_between, confirm_days: int) -> date | None:
     for i, (start, response) in enumerate(points):
         if response in counts_as and _confirmed_later(points[i + 1:], start, counts_as,
                                                      allowed_between, confirm_days):
@@ -158,8 +162,7 @@ def _stable_long_enough(c1d1: date, points, min_sd_days: int) -> bool:
     return any(r in _STABLE_OR_BETTER and (d - c1d1).days >= min_sd_days for d, r in points)
 
 
-def _reappeared_after_cr(points) -> bool:
-    responses = [r for _, r in points]
+def _reappeared_after_cr(responses) -> bool:
     if CR not in responses:
         return False
     return any(r in (PR, SD) for r in responses[responses.index(CR) + 1:])

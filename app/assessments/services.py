@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app.assessments.bulk import LesionValues, ScanValues
 from app.assessments.recist import (
     Assessment, Lesion, SeriesEvaluation, evaluate_series, sum_of_diameters, validate_baseline,
 )
@@ -27,6 +28,13 @@ def to_assessment(row: TumorAssessment) -> Assessment:
     lesions = tuple(Lesion(item["lesion_id"], item["organ"], bool(item.get("nodal")), item.get("diameter_mm"),
                            bool(item.get("too_small_to_measure"))) for item in row.target_lesions)
     return Assessment(row.date, lesions, row.non_target, bool(row.new_lesions))
+
+
+def to_scan_values(row) -> ScanValues:
+    """The stored scan as plain tuples for the bulk path (same reading as ``to_assessment``)."""
+    lesions = tuple([LesionValues(item["lesion_id"], item["organ"], bool(item.get("nodal")), item.get("diameter_mm"),
+                                  bool(item.get("too_small_to_measure"))) for item in row.target_lesions])
+    return ScanValues(row.date, lesions, row.non_target, bool(row.new_lesions))
 
 
 def active_assessments(patient_id: int) -> list[TumorAssessment]:

@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from app.assessments.bulk import SeriesSummary, gc_paused, summarize_series
 from app.assessments.recist import CR, NE, PR, Assessment, SeriesEvaluation, evaluate_series
 from app.endpoints.imaging import (
-    WINDOW_DAYS, missed_assessments_between, protocol_imaging_dates, regular_imaging_dates,
+    WINDOW_DAYS, missed_assessments_between, missed_protocol_assessments, protocol_imaging_dates,
+    regular_imaging_dates,
 )
 
 MAX_MISSED_ASSESSMENTS = 1  # two or more consecutive misses before an event -> censor
@@ -86,7 +88,7 @@ def _death_by_cutoff(data: PatientEndpointData) -> date | None:
 def last_known_alive(data: PatientEndpointData) -> date:
     """Latest proof of life on or before the cutoff (C1D1 dosing is one)."""
     dates = [data.c1d1, *data.contact_dates, *(a.date for a in data.assessments)]
-    return max(d for d in dates if d <= data.cutoff)
+    return max(filter(data.cutoff.__ge__, dates))  # d <= cutoff, without a Python-level loop
 
 
 def derive_os(data: PatientEndpointData) -> TimeToEvent:
@@ -120,23 +122,36 @@ def derive_pfs(data: PatientEndpointData, series: SeriesEvaluation | None = None
 
 
 def _progression_outcome(data: PatientEndpointData, series: SeriesEvaluation, start: date) -> TimeToEvent:
-    if series.baseline is None:
-        return _outcome(start, data.c1d1, False, "no baseline assessment")
-    event_date, reason = _first_progression_event(data, series)
     adequate = [t.date for t in series.timepoints if t.overall_response != NE]
+    return _censored_progression(data, series.baseline is not None, adequate, series.progression_date, start)
+
+
+def _censored_progression(data: PatientEndpointData, has_baseline: bool, adequate, progression_date,
+                          start: date) -> TimeToEvent:
+    # ``adequate``: dates of the follow-up scans whose overall response is not NE.
+    if not has_baseline:
+        return _outcome(start, data.c1d1, False, "no baseline assessment")
+    event_date, reason = _first_progression_event(data, progression_date)
     if event_date is None:
         return _outcome(start, max(adequate, default=data.c1d1), False, "no progression or death")
     # DOR starts at a scan: never censor before its own start (death on a response day).
     last_adequate = max(max((d for d in adequate if d < event_date), default=data.c1d1), start)
-    missed = missed_assessments_between(imaging_schedule(data), last_adequate, event_date,
-                                        data.imaging_window_days)
+    missed = _missed_assessments(data, last_adequate, event_date)
     if missed > MAX_MISSED_ASSESSMENTS:
         return _outcome(start, last_adequate, False, f"{reason} after {missed} missed assessments")
     return _outcome(start, event_date, True, reason)
 
 
-def _first_progression_event(data, series) -> tuple[date | None, str]:
-    candidates = [(d, r) for d, r in ((series.progression_date, "progression"),
+def _missed_assessments(data: PatientEndpointData, last_adequate: date, event_date: date) -> int:
+    if data.scheduled_imaging_dates or data.imaging_interval_days:
+        return missed_assessments_between(imaging_schedule(data), last_adequate, event_date,
+                                          data.imaging_window_days)
+    return missed_protocol_assessments(data.c1d1, data.cutoff, last_adequate, event_date,
+                                       data.imaging_window_days)
+
+
+def _first_progression_event(data, progression_date) -> tuple[date | None, str]:
+    candidates = [(d, r) for d, r in ((progression_date, "progression"),
                                       (_death_by_cutoff(data), "death")) if d is not None]
     return min(candidates) if candidates else (None, "")
 
@@ -172,4 +187,35 @@ def derive_patient_endpoints(data: PatientEndpointData, confirm_days: int = 28,
         liver_best_response=series.liver_best_response,
         liver_evaluable=series.liver_measurable_at_baseline,
         liver_responder=series.liver_confirmed and series.liver_best_response in (CR, PR),
+    )
+
+
+def derive_all_endpoints(patients, confirm_days: int = 28, min_sd_days: int = 42) -> list[PatientEndpoints]:
+    """``derive_patient_endpoints`` for many patients, through the lean RECIST summary.
+
+    Same results (a test compares both on random patients), without a TimepointResult per
+    scan: this is the path of the efficacy report over the whole trial.
+    """
+    with gc_paused():
+        return [_endpoints_from_summary(data, _summary_at_cutoff(data, confirm_days, min_sd_days))
+                for data in patients]
+
+
+def _summary_at_cutoff(data: PatientEndpointData, confirm_days: int, min_sd_days: int) -> SeriesSummary:
+    cutoff = data.cutoff
+    scans = [a for a in data.assessments if a.date <= cutoff]
+    return summarize_series(data.c1d1, scans, confirm_days, min_sd_days)
+
+
+def _endpoints_from_summary(data: PatientEndpointData, summary: SeriesSummary) -> PatientEndpoints:
+    c1d1, confirmed = data.c1d1, summary.confirmed
+    progression = (summary.has_baseline, summary.adequate_dates, summary.progression_date)
+    return PatientEndpoints(
+        data.patient_id, derive_os(data), _censored_progression(data, *progression, c1d1),
+        _censored_progression(data, *progression, summary.first_response_date) if confirmed else None,
+        _outcome(c1d1, summary.first_response_date, True, "response") if confirmed else None,
+        summary.best_overall_response, confirmed, summary.measurable_at_baseline,
+        confirmed and summary.best_overall_response in (CR, PR), summary.liver_best_response,
+        summary.liver_measurable_at_baseline,
+        summary.liver_confirmed and summary.liver_best_response in (CR, PR),
     )

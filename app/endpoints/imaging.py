@@ -5,7 +5,9 @@ every 6 weeks for 48 weeks, then every 12 weeks, each with a +-7 day window.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
+from functools import lru_cache
 
 FIRST_PHASE_INTERVAL_DAYS = 42
 FIRST_PHASE_END_DAY = 48 * 7
@@ -44,3 +46,24 @@ def missed_assessments_between(schedule, last_adequate: date, event: date,
     """
     window = timedelta(days=window_days)
     return sum(1 for target in schedule if target - window > last_adequate and target + window < event)
+
+
+@lru_cache(maxsize=4096)
+def protocol_offsets(horizon_days: int) -> tuple[int, ...]:
+    """Days from C1D1 of the protocol scans up to ``horizon_days``, computed once per horizon.
+
+    The schedule depends on C1D1 only through the horizon (cutoff - C1D1), so a report over
+    thousands of patients builds a few hundred schedules instead of one per patient.
+    """
+    anchor = date(2000, 1, 1)
+    return tuple((d - anchor).days for d in protocol_imaging_dates(anchor, anchor + timedelta(days=horizon_days)))
+
+
+def missed_protocol_assessments(c1d1: date, until: date, last_adequate: date, event: date,
+                                window_days: int = WINDOW_DAYS) -> int:
+    """``missed_assessments_between`` on the protocol schedule to ``until``, by bisection."""
+    offsets = protocol_offsets((until - c1d1).days)
+    # target - window > last_adequate and target + window < event, in days from C1D1.
+    first = bisect_right(offsets, (last_adequate - c1d1).days + window_days)
+    end = bisect_left(offsets, (event - c1d1).days - window_days)
+    return max(0, end - first)
