@@ -19,7 +19,9 @@ class Visit(TimestampMixin, VersionedMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("patient_id", "code"),
         Index("ix_visits_site_day", "site_id", "scheduled_date"),
-        # Added by migration 0002 (the schedule's vocabularies and invariants).
+        # Added by migration 0002: the site's load of a capacity-limited kind (booking),
+        # covered by the index; and the schedule's vocabularies and invariants.
+        Index("ix_visits_site_kind_day", "site_id", "kind", "scheduled_date", "status"),
         CheckConstraint(f"status IN {VISIT_STATUSES!r}", name="status"),
         CheckConstraint(f"kind IN {VISIT_KINDS!r}", name="kind"),
         CheckConstraint("window_start <= window_end", name="window"),

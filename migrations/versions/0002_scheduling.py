@@ -1,6 +1,7 @@
-"""scheduling: the database refuses visits the schedule could never produce
+"""scheduling: booking load index; the database refuses visits the schedule could never produce
 
-Status and kind from the fixed vocabularies, and a window that is not inverted.
+An index covering the site's daily load of one kind (HAIC capacity, read on every booking),
+status and kind from the fixed vocabularies, and a window that is not inverted.
 
 Revision ID: 0002
 Revises: 0001
@@ -20,8 +21,12 @@ VISIT_CHECKS = {
 }
 
 
+LOAD_INDEX = "ix_visits_site_kind_day"
+
+
 def upgrade():
     with op.batch_alter_table("visits") as batch:
+        batch.create_index(LOAD_INDEX, ["site_id", "kind", "scheduled_date", "status"])
         for name, condition in VISIT_CHECKS.items():
             batch.create_check_constraint(name, condition)
 
@@ -30,3 +35,4 @@ def downgrade():
     with op.batch_alter_table("visits") as batch:
         for name in reversed(list(VISIT_CHECKS)):
             batch.drop_constraint(op.f(f"ck_visits_{name}"), type_="check")
+        batch.drop_index(LOAD_INDEX)
