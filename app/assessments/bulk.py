@@ -114,21 +114,26 @@ class _Targets:
     """The baseline target lesions, profiled once for the walk over the follow-ups."""
 
     def __init__(self, lesions):
-        self.ids = tuple(lesion.lesion_id for lesion in lesions)
-        self.unique_ids = len(set(self.ids)) == len(self.ids)
-        self.nodal = [lesion.nodal for lesion in lesions]
-        self.liver = [i for i, lesion in enumerate(lesions) if lesion.organ.strip().lower() == LIVER]
-        self.liver_nodal = [self.nodal[i] for i in self.liver]
-        self.cr_ceiling = NORMAL_NODE_SHORT_AXIS_MM * sum(self.nodal)
+        ids, nodal, liver, measured = [], [], [], []
+        for index, lesion in enumerate(lesions):  # one pass: this runs once per patient
+            ids.append(lesion.lesion_id)
+            nodal.append(lesion.nodal)
+            measured.append(_measured(lesion))
+            if lesion.organ.strip().lower() == LIVER:
+                liver.append(index)
+        self.ids, self.nodal, self.liver = ids, nodal, liver
+        self.unique_ids = len(set(ids)) == len(ids)
+        self.liver_nodal = [nodal[i] for i in liver]
+        self.cr_ceiling = NORMAL_NODE_SHORT_AXIS_MM * sum(nodal)
         self.liver_cr_ceiling = NORMAL_NODE_SHORT_AXIS_MM * sum(self.liver_nodal)
         # Same summation order as sum_of_diameters (int 0 start, baseline order).
-        self.sum_mm = sum(v for v in map(_measured, lesions) if v is not None)
-        self.liver_sum_mm = sum(v for v in (_measured(lesions[i]) for i in self.liver) if v is not None)
+        self.sum_mm = sum([v for v in measured if v is not None])
+        self.liver_sum_mm = sum([v for v in (measured[i] for i in liver) if v is not None])
 
     def values(self, lesions) -> list:
         """Today's value of each baseline lesion (None = not evaluated), baseline order."""
         if self.unique_ids and len(lesions) == len(self.ids) and \
-                self.ids == tuple([lesion.lesion_id for lesion in lesions]):
+                self.ids == [lesion.lesion_id for lesion in lesions]:
             # The usual case: same lesions in the same order (_measured inlined: the hottest line).
             return [TOO_SMALL_TO_MEASURE_MM if lesion.too_small_to_measure else
                     None if lesion.diameter_mm is None else float(lesion.diameter_mm) for lesion in lesions]

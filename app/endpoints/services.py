@@ -22,7 +22,9 @@ from app.endpoints.derivation import (
 )
 from app.endpoints.report import efficacy_report
 from app.extensions import db
-from app.followup.proof_of_life import active_events_by_patient, first_event_date, proof_of_life_dates
+from app.followup.proof_of_life import (
+    active_events_by_patient, first_event_date, latest_proof_of_life, proof_of_life_dates,
+)
 from app.followup.services import TREATMENT_ENDING
 from app.models import Patient, PatientEvent, TumorAssessment, Visit
 
@@ -78,9 +80,10 @@ def endpoint_inputs(actor, cutoff: date, site=None) -> list[PatientEndpointData]
     ids = statement.with_only_columns(Patient.id).order_by(None).scalar_subquery()
     with gc_paused():
         scans, imaging = _scans(ids, to_scan_values), _imaging_targets(ids)
-        alive, deaths = proof_of_life_dates(ids), _death_dates(ids)
+        # OS needs only the latest proof of life up to the cutoff (see last_known_alive).
+        alive, deaths = latest_proof_of_life(ids, cutoff), _death_dates(ids)
         return [PatientEndpointData(study_id, c1d1, cutoff, tuple(scans.get(pid, ())), deaths.get(pid),
-                                    tuple(alive.get(pid, ())), tuple(imaging.get(pid, ())))
+                                    (alive[pid],) if pid in alive else (), tuple(imaging.get(pid, ())))
                 for pid, study_id, c1d1 in patients]
 
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Message, Patient, PatientEvent, Site, TumorAssessment, Visit
@@ -27,8 +27,33 @@ def proof_of_life_dates(patient_ids) -> dict[int, list[date]]:
     return found
 
 
+def latest_proof_of_life(patient_ids, until: date) -> dict[int, date]:
+    """patient id -> latest date on or before ``until`` on which the patient was known alive.
+
+    The maximum of ``proof_of_life_dates`` up to ``until``, aggregated by the database:
+    the efficacy report needs only this one date per patient, not every contact.
+    """
+    latest: dict[int, date] = {}
+    for statement in _dated_statements(patient_ids):
+        source = statement.subquery()
+        patient_id, when = source.c
+        for found_id, found in db.session.execute(
+                select(patient_id, func.max(when)).where(when <= until).group_by(patient_id)):
+            latest[found_id] = max(found, latest.get(found_id, found))
+    for patient_id, received_at, zone in db.session.execute(_inbound_sms(patient_ids)):
+        day = received_at.astimezone(ZoneInfo(zone)).date()
+        if day <= until:
+            latest[patient_id] = max(day, latest.get(patient_id, day))
+    return latest
+
+
 def _dated_rows(patient_ids):
-    statements = (
+    for statement in _dated_statements(patient_ids):
+        yield from db.session.execute(statement)
+
+
+def _dated_statements(patient_ids):
+    return (
         select(Visit.patient_id, Visit.actual_date).where(
             Visit.patient_id.in_(patient_ids), Visit.status == "completed", Visit.actual_date.is_not(None)),
         select(PatientEvent.patient_id, PatientEvent.date).where(
@@ -39,8 +64,6 @@ def _dated_rows(patient_ids):
         select(Patient.id, Patient.last_contact_date).where(
             Patient.id.in_(patient_ids), Patient.last_contact_date.is_not(None)),
     )
-    for statement in statements:
-        yield from db.session.execute(statement)
 
 
 def _inbound_sms(patient_ids):
