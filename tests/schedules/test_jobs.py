@@ -41,7 +41,7 @@ def test_checkin_planning_job(app, patient, clock):
 
 
 def test_sae_deadline_job(app, nurse, patient, clock):
-    add_visit(patient.id, date(2026, 2, 27), kind="sintilimab", status="completed")
+    add_visit(patient.id, date(2026, 2, 27), kind="sintilimab", code="SIN-0227", status="completed")
     response = nurse.post(f"/api/v1/patients/{patient.id}/adverse-events",
                           json=ae_body(ctcae_term="Fever", grade=3, serious=True,
                                        seriousness_criteria=["hospitalisation"]))
