@@ -147,15 +147,16 @@ def _walk(baseline_lesions, follow_ups) -> tuple[list, list | None]:
     The nadirs are carried as in ``best_response._timepoints``: an NE sum never lowers them.
     """
     targets = _Targets(baseline_lesions)
-    has_targets, liver = bool(targets.ids), targets.liver
+    has_targets, liver, values_of = bool(targets.ids), targets.liver, targets.values
+    nodal, cr_ceiling, baseline_sum = targets.nodal, targets.cr_ceiling, targets.sum_mm
     separate_liver = bool(liver) and len(liver) != len(targets.ids)
     nadir, liver_nadir = targets.sum_mm, targets.liver_sum_mm
     points, liver_points = [], [] if liver else None
     for scan in follow_ups:
         target = None
         if has_targets:
-            values = targets.values(scan.target_lesions)
-            target, current = _response(values, targets.nodal, targets.cr_ceiling, targets.sum_mm, nadir)
+            values = values_of(scan.target_lesions)
+            target, current = _response(values, nodal, cr_ceiling, baseline_sum, nadir)
             if target != NE:
                 nadir = min(nadir, current)
         non_target = _NON_TARGET_RESPONSE[scan.non_target]
@@ -193,10 +194,15 @@ def _response(values, nodal, cr_ceiling, baseline_sum, nadir_sum) -> tuple[str, 
 def _summary(c1d1, baseline, points, liver_points, confirm_days, min_sd_days) -> SeriesSummary:
     measurable = bool(baseline.target_lesions)
     best = best_overall_response(c1d1, points, confirm_days, min_sd_days, SD if measurable else NON_CR_NON_PD)
-    liver = None if liver_points is None else best_overall_response(c1d1, liver_points, confirm_days, min_sd_days)
+    if liver_points is None:
+        liver = None
+    elif liver_points == points:  # same responses on the same days (and SD as stable): same answer
+        liver = best
+    else:
+        liver = best_overall_response(c1d1, liver_points, confirm_days, min_sd_days)
     return SeriesSummary(
         True, measurable, liver is not None, best.response, best.confirmed, best.first_response_date,
-        next((d for d, r in points if r == PD), None), tuple(d for d, r in points if r != NE),
+        next((d for d, r in points if r == PD), None), tuple([d for d, r in points if r != NE]),
         liver.response if liver else None, bool(liver and liver.confirmed),
         liver.first_response_date if liver else None,
     )
