@@ -88,7 +88,7 @@ def _death_by_cutoff(data: PatientEndpointData) -> date | None:
 def last_known_alive(data: PatientEndpointData) -> date:
     """Latest proof of life on or before the cutoff (C1D1 dosing is one)."""
     dates = [data.c1d1, *data.contact_dates, *(a.date for a in data.assessments)]
-    return max(filter(data.cutoff.__ge__, dates))  # d <= cutoff, without a Python-level loop
+    return max(d for d in dates if d <= data.cutoff)
 
 
 def derive_os(data: PatientEndpointData) -> TimeToEvent:

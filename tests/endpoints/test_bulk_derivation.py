@@ -14,6 +14,7 @@ import pytest
 from app.assessments.bulk import LesionValues, ScanValues, summarize_series
 from app.assessments.recist import Assessment, Lesion, evaluate_series
 from app.endpoints.derivation import PatientEndpointData, derive_all_endpoints, derive_patient_endpoints
+from app.endpoints.imaging import missed_assessments_between, missed_protocol_assessments, protocol_imaging_dates
 
 START = date(2024, 1, 1)
 CUTOFF = date(2025, 12, 31)
@@ -120,3 +121,15 @@ def test_summary_matches_the_series_with_a_different_confirmation_rule(patients)
         assert summary.measurable_at_baseline == series.measurable_at_baseline
         assert summary.liver_measurable_at_baseline == series.liver_measurable_at_baseline
         assert summary.adequate_dates == tuple(t.date for t in series.timepoints if t.overall_response != "NE")
+
+
+def test_missed_protocol_assessments_by_bisection_equal_the_date_scan():
+    rng = random.Random(7)
+    for _ in range(2000):
+        c1d1 = START + timedelta(days=rng.randrange(0, 400))
+        until = c1d1 + timedelta(days=rng.randint(-10, 900))
+        last_adequate = c1d1 + timedelta(days=rng.randint(0, 800))
+        event = last_adequate + timedelta(days=rng.randint(0, 400))
+        window = rng.choice([0, 3, 7, 14])
+        expected = missed_assessments_between(protocol_imaging_dates(c1d1, until), last_adequate, event, window)
+        assert missed_protocol_assessments(c1d1, until, last_adequate, event, window) == expected
