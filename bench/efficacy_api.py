@@ -74,7 +74,11 @@ def populate(n_patients: int) -> None:
 
 def main() -> None:
     n_patients = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp(prefix='haic-bench-')}/bench.sqlite3"
+    with tempfile.TemporaryDirectory(prefix="haic-bench-") as scratch:  # the SQLite file goes with it
+        run(n_patients, os.environ.get("DATABASE_URL") or f"sqlite:///{scratch}/bench.sqlite3")
+
+
+def run(n_patients: int, url: str) -> None:
     app = build(url)
     with app.app_context():
         started = time.perf_counter()
