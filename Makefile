@@ -38,6 +38,8 @@ test: venv
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
 	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped (.ci/run sets it)"; fi
 
+PYTEST_ARGS ?= -n 2
+
 test-sqlite: venv
 	env -u TEST_DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
 

@@ -4,6 +4,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 from app.models.base import TimestampMixin, VersionedMixin
 
+NEUTRAL_SMS_NAMES = {"en": "Study Clinic", "zh": "研究门诊"}
+
 
 class Site(TimestampMixin, VersionedMixin, db.Model):
     __tablename__ = "sites"
@@ -20,3 +22,9 @@ class Site(TimestampMixin, VersionedMixin, db.Model):
     haic_daily_capacity: Mapped[int] = mapped_column(Integer, nullable=False, default=4)
     quiet_start: Mapped[str] = mapped_column(String(5), nullable=False, default="21:00")
     quiet_end: Mapped[str] = mapped_column(String(5), nullable=False, default="08:00")
+    # The name patients see in SMS: a hospital's full name ("... Cancer Hospital") would
+    # disclose the diagnosis on a lock screen, so texts never use `name`.
+    sms_name: Mapped[str | None] = mapped_column(String(40))
+
+    def sms_label(self, language: str) -> str:
+        return self.sms_name or NEUTRAL_SMS_NAMES.get(language, NEUTRAL_SMS_NAMES["en"])

@@ -91,7 +91,7 @@ def handle_patient_text(actor, now: datetime, patient: Patient, message: Message
 
 def _keyword_text(patient: Patient, keyword: Keyword) -> str:
     site = patient.site
-    return render_reply(_KEYWORD_REPLIES[keyword], patient.language, site.name, site.phone or "")
+    return render_reply(_KEYWORD_REPLIES[keyword], patient.language, site.sms_label(patient.language), site.phone or "")
 
 
 def _reply(now, patient, message, index, purpose, text) -> None:
@@ -107,5 +107,5 @@ def _reply_to_stranger(now: datetime, message: Message) -> None:
     if recent is not None or site is None or not message.from_number.startswith("+"):
         return
     language = "zh" if message.from_number.startswith("+86") else "en"
-    enqueue(to_number=message.from_number, body=render_reply("unknown_sender", language, site.name, site.phone or ""),
+    enqueue(to_number=message.from_number, body=render_reply("unknown_sender", language, site.sms_label(language), site.phone or ""),
             purpose=UNKNOWN_SENDER_PURPOSE, now=now, idempotency_key=f"reply:{message.provider_sid}:0")

@@ -103,5 +103,5 @@ def current_reminder(message, patient: Patient, now: datetime) -> Decision:
 
 def _render(visit: Visit, patient: Patient, slot_id: str) -> str:
     site = patient.site
-    return render_reminder(slot_id, visit.kind, patient.language, visit.scheduled_date, site.name,
+    return render_reminder(slot_id, visit.kind, patient.language, visit.scheduled_date, site.sms_label(patient.language),
                            site.phone or "", None)

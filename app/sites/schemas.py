@@ -2,6 +2,17 @@ from zoneinfo import available_timezones
 
 from marshmallow import Schema, fields, validate
 
+def _no_disclosure(value):
+    """Patients' SMS carry this name: it must not reveal a diagnosis or a treatment."""
+    from marshmallow import ValidationError
+
+    from app.notifications.templates import find_sensitive_terms
+
+    found = find_sensitive_terms(value)
+    if found:
+        raise ValidationError(f"An SMS name must not disclose the diagnosis or treatment ({', '.join(found)}).")
+
+
 _TIME = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM (24 h).")
 
 
@@ -14,6 +25,8 @@ class SiteCreateSchema(Schema):
     haic_daily_capacity = fields.Integer(load_default=4, validate=validate.Range(min=0, max=50))
     quiet_start = fields.String(load_default="21:00", validate=_TIME)
     quiet_end = fields.String(load_default="08:00", validate=_TIME)
+    sms_name = fields.String(load_default=None, allow_none=True, validate=[validate.Length(min=1, max=40),
+                                                                          _no_disclosure])
 
 
 class SiteSchema(Schema):
@@ -25,5 +38,6 @@ class SiteSchema(Schema):
     haic_daily_capacity = fields.Integer()
     quiet_start = fields.String()
     quiet_end = fields.String()
+    sms_name = fields.String(allow_none=True)
     enrolled_count = fields.Integer()
     version = fields.Integer()

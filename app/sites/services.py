@@ -5,7 +5,7 @@ from app.common.problems import Conflict
 from app.extensions import db
 from app.models import Site
 
-SITE_FIELDS = ("code", "name", "timezone", "phone", "haic_daily_capacity", "quiet_start", "quiet_end")
+SITE_FIELDS = ("code", "name", "timezone", "phone", "haic_daily_capacity", "quiet_start", "quiet_end", "sms_name")
 
 
 def create_site(actor, now, **values):
@@ -14,7 +14,7 @@ def create_site(actor, now, **values):
     site = Site(**values)
     db.session.add(site)
     db.session.flush()
-    record(actor, now, "create", "site", site.id, after={k: values[k] for k in SITE_FIELDS}, site_id=site.id)
+    record(actor, now, "create", "site", site.id, after={k: values.get(k) for k in SITE_FIELDS}, site_id=site.id)
     return site
 
 

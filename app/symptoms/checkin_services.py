@@ -40,7 +40,7 @@ def plan_checkins(now: datetime, ahead: timedelta = PLAN_AHEAD) -> int:
         for checkin in due_checkins(subject_for(patient, sessions.get(patient.id, ())), now, ahead):
             site = patient.site
             message = enqueue(to_number=patient.phone, purpose=PURPOSE, now=now, patient=patient,
-                              body=render_checkin(checkin.kind, patient.language, site.name, site.phone or ""),
+                              body=render_checkin(checkin.kind, patient.language, site.sms_label(patient.language), site.phone or ""),
                               send_at=max(checkin.send_at_utc, now), expires_at=checkin.expires_at_utc,
                               idempotency_key=checkin.key)
             planned += message is not None

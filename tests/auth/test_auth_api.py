@@ -90,3 +90,16 @@ def test_cli_creates_the_first_admin(app):
                            input="a very long password\n")
     assert result.exit_code == 0, result.output
     assert db.session.query(User).filter_by(username="boss").one().role == "admin"
+
+
+def test_sites_sms_name_must_not_disclose_the_diagnosis(admin):
+    body = {"code": "SH", "name": "Shanghai Cancer Centre", "timezone": "Asia/Shanghai"}
+    refused = admin.post("/api/v1/sites", json=body | {"sms_name": "Shanghai Cancer Centre"})
+    assert refused.status_code == 422 and "sms_name" in refused.get_json()["errors"]
+    created = admin.post("/api/v1/sites", json=body | {"sms_name": "Xuhui Clinic"})
+    assert created.status_code == 201 and created.get_json()["sms_name"] == "Xuhui Clinic"
+
+
+def test_sms_label_is_neutral_by_default(site):
+    assert site.name == "Beijing Cancer Hospital"
+    assert site.sms_label("zh") == "研究门诊" and site.sms_label("en") == "Study Clinic"

@@ -50,7 +50,9 @@ def test_two_reminders_per_visit_planned_once_and_sent_in_their_slot(patient, cl
     assert dispatcher.sweep().claimed == 0
     clock.set(at("2026-03-03T10:00:00+08:00"))
     assert dispatcher.sweep().sent == 1
-    assert "3月5日（周四）" in db.session.get(Message, advance.id).body
+    body = db.session.get(Message, advance.id).body
+    assert "3月5日（周四）" in body
+    assert "研究门诊" in body and "Cancer" not in body  # the site's SMS name, never its full name
     clock.set(at("2026-03-04T20:00:00+08:00"))
     assert plan(clock) == 1
     clock.set(at("2026-03-05T08:00:00+08:00"))  # day-of at 07:00 waits for quiet hours to end
