@@ -178,4 +178,7 @@ def retract_event(actor, now, patient, event, reason):
     record(actor, now, f"retract:{event.type}", "patient", patient.id, before=before,
            after=snapshot(patient, PATIENT_AUDITED) | {"event_id": event.id}, reason=reason,
            site_id=patient.site_id)
+    from app.visits.services import undo_patient_event
+
+    undo_patient_event(actor, now, patient, event, remaining)
     return event

@@ -5,7 +5,7 @@ Every function flushes and audits; the caller's boundary commits.
 """
 from app.audit.services import record
 from app.extensions import db
-from app.schedules.engine import (horizon_end, plan_follow_up, plan_schedule,
+from app.schedules.engine import (horizon_end, plan_follow_up, plan_safety_follow_up, plan_schedule,
                                   visits_to_cancel_on)
 from app.schedules.visits import DOSE_KINDS
 from app.visits import engine_io as io
@@ -45,13 +45,61 @@ def apply_patient_event(actor, now, patient, event):
     Completed, missed and cancelled visits never change. Returns the rows changed.
     """
     visits = io.patient_visits(patient.id)
-    reason = f"{event.type.replace('_', ' ')} on {event.date.isoformat()}"
+    reason = event_reason(event)
     ended = _visits_ended(event, visits)
     changed = cancel_rows(actor, now, ended, reason, action="visit:cancel_on_event")
     if event.type in FOLLOW_UP_EVENTS:
         live = [visit for visit in visits if visit not in ended]
         changed += _plan_follow_up(actor, now, patient, live, event, reason)
     return changed
+
+
+def event_reason(event) -> str:
+    """The status reason of every visit an event cancels: how a retraction finds them again."""
+    return f"{event.type.replace('_', ' ')} on {event.date.isoformat()}"
+
+
+def undo_patient_event(actor, now, patient, event, remaining_events):
+    """A retracted event gives back what it took: the visits it cancelled are scheduled again,
+    the follow-up it started is withdrawn, and the events that still stand are applied again
+    (in date order) so the calendar is what they alone imply. Returns the rows changed."""
+    note = f"retraction of {event_reason(event)}"
+    visits = io.patient_visits(patient.id)
+    changed = [_reopen(actor, now, visit, note) for visit in visits
+               if visit.status == "cancelled" and visit.status_reason == event_reason(event)]
+    if event.type in FOLLOW_UP_EVENTS:
+        survival = [visit for visit in visits
+                    if visit.kind == "survival_follow_up" and visit.status == "scheduled"]
+        changed += cancel_rows(actor, now, survival, note, action="visit:cancel_on_retraction")
+        changed += _replan_safety_after_last_planned_dose(actor, now, patient, visits, note)
+    for other in sorted(remaining_events, key=lambda e: (e.date, e.id)):
+        changed += apply_patient_event(actor, now, patient, other)
+    return changed
+
+
+def _reopen(actor, now, visit, note):
+    before = io.state(visit)
+    visit.status, visit.status_reason = "scheduled", None
+    db.session.flush()
+    record(actor, now, "visit:reopen_on_retraction", "visit", visit.id, before=before,
+           after=io.state(visit), reason=note, site_id=visit.site_id)
+    return visit
+
+
+def _replan_safety_after_last_planned_dose(actor, now, patient, visits, note):
+    protocol = io.protocol_named(patient.protocol_version)
+    calendar = io.calendar_for(patient.site, protocol)
+    doses = [visit.actual_date or visit.scheduled_date for visit in visits
+             if visit.kind in DOSE_KINDS and visit.status in ("scheduled", "completed")]
+    if not doses:
+        return []
+    last_dose = max(doses)
+    booked = io.site_load(patient.site_id, calendar, last_dose,
+                          horizon_end(protocol, patient.treatment_start))
+    existing = {visit.code: visit for visit in visits if visit.kind == "safety_follow_up"}
+    changed = [_replan(actor, now, patient, protocol, existing.get(plan.code), plan, note)
+               for plan in plan_safety_follow_up(protocol, last_dose, calendar, booked)]
+    return [visit for visit in changed if visit is not None]
 
 
 def _visits_ended(event, visits):

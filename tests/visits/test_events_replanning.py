@@ -85,3 +85,38 @@ def test_withdrawal_keeps_imaging_until_progression(nurse, enroll, visits_of, cl
     after = visits_of(patient["id"])
     assert statuses(after, {"sintilimab"}, WEEK_20) == {"cancelled"}
     assert statuses(after, {"imaging"}, WEEK_20) == {"scheduled"}
+
+
+def retract_last_event(api, patient_id, reason="entered for the wrong patient"):
+    events = api.get(f"/api/v1/patients/{patient_id}/events").get_json()["items"]
+    response = api.post(f"/api/v1/patients/{patient_id}/events/{events[-1]['id']}/retract",
+                        json={"reason": reason})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["patient"]
+
+
+def test_retracting_a_progression_gives_the_calendar_back(nurse, coordinator, enroll, visits_of, clock):
+    patient = enroll()
+    before = visits_of(patient["id"])
+    clock.set(at_site_morning(WEEK_20))
+    record_event(nurse, patient["id"], "progression", WEEK_20)
+    assert retract_last_event(coordinator, patient["id"])["status"] == "on_treatment"
+    after = visits_of(patient["id"])
+    for code, visit in before.items():  # every planned visit is back where it was
+        assert (after[code]["status"], after[code]["scheduled_date"]) == ("scheduled", visit["scheduled_date"]), code
+    assert not any(after[code]["status"] == "scheduled" for code in after if code.startswith("SURV-"))
+
+
+def test_retracting_a_death_keeps_what_an_earlier_end_of_treatment_implies(
+        nurse, coordinator, enroll, visits_of, clock):
+    patient = enroll()
+    clock.set(at_site_morning(WEEK_20))
+    record_event(nurse, patient["id"], "end_of_treatment", "2026-07-13")
+    with_follow_up = visits_of(patient["id"])
+    record_event(nurse, patient["id"], "death", WEEK_20)
+    assert retract_last_event(coordinator, patient["id"])["status"] == "follow_up"
+    after = visits_of(patient["id"])
+    assert statuses(after, {"haic", "sintilimab", "labs"}, WEEK_20) == {"cancelled"}
+    assert statuses(after, {"imaging", "survival_follow_up", "safety_follow_up"}, WEEK_20) == {"scheduled"}
+    assert {c: v["scheduled_date"] for c, v in after.items() if v["status"] == "scheduled"} == \
+        {c: v["scheduled_date"] for c, v in with_follow_up.items() if v["status"] == "scheduled"}
