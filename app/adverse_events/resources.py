@@ -1,5 +1,4 @@
 """/patients/{id}/adverse-events, /adverse-events/{id}/..., AE candidates and /reports/safety."""
-from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, g
 from flask_smorest import Blueprint
@@ -13,7 +12,7 @@ from app.adverse_events.schemas import (AdverseEventCreateSchema, AdverseEventLi
                                         SafetyReportSchema, SignOffSchema)
 from app.common.access import load_visible
 from app.common.auth_context import requires
-from app.common.clock import utcnow
+from app.common.clock import local_date, utcnow
 from app.common.etag import check_version, expected_version, with_etag
 from app.common.pagination import paginate
 from app.common.schemas import ReasonSchema, page_schema
@@ -148,7 +147,7 @@ def dismiss_candidate(args, patient_id, item_id):
 
 def _default_cutoff():
     zone = g.actor.site.timezone if g.actor.site else current_app.config["SITE_TIMEZONE"]
-    return utcnow().astimezone(ZoneInfo(zone)).date()
+    return local_date(utcnow(), zone)
 
 
 def _csv_response(report):

@@ -1,5 +1,6 @@
 """The injected clock: services never call datetime.now() themselves."""
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 
@@ -28,3 +29,8 @@ def current_clock():
 
 def utcnow() -> datetime:
     return current_clock().now()
+
+
+def local_date(now: datetime, zone: str) -> date:
+    """The calendar date at `now` in IANA `zone`: clinical dates are local dates, not UTC dates."""
+    return now.astimezone(ZoneInfo(zone)).date()

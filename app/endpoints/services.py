@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -16,6 +15,7 @@ from sqlalchemy import func, select
 from app.assessments.bulk import gc_paused
 from app.assessments.services import to_assessment, to_scan_values
 from app.common.access import scope_to_site
+from app.common.clock import local_date
 from app.common.problems import ValidationProblem
 from app.endpoints.derivation import (
     PatientEndpointData, day_number, derive_all_endpoints, derive_patient_endpoints,
@@ -33,7 +33,7 @@ ENDPOINTS = ("os", "pfs", "dor", "ttr")
 
 def resolve_cutoff(now, cutoff: date | None) -> date:
     """The data cutoff: today in the trial's zone unless given; never in the future."""
-    today = now.astimezone(ZoneInfo(current_app.config["SITE_TIMEZONE"])).date()
+    today = local_date(now, current_app.config["SITE_TIMEZONE"])
     if cutoff is None:
         return today
     if cutoff > today:

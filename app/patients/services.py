@@ -1,12 +1,12 @@
 """Use cases for patients: enroll, update contact details, record and retract events."""
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select, update
 
 from app.audit.services import record, require_reason, snapshot
 from app.common.access import load_visible
+from app.common.clock import local_date
 from app.common.problems import Conflict, ValidationProblem
 from app.extensions import db
 from app.models import Patient, PatientEvent, Screening, Site
@@ -20,7 +20,7 @@ CLINICAL_FIELDS = ("weight_kg",)  # changing these needs a reason
 
 def site_today(site, now: datetime):
     """The calendar date at the site: clinical dates are site dates, not UTC dates."""
-    return now.astimezone(ZoneInfo(site.timezone)).date()
+    return local_date(now, site.timezone)
 
 
 def _phone(raw):
