@@ -20,7 +20,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import create_engine, text

@@ -1,7 +1,7 @@
 """Idempotency-Key: a repeated POST by the same user returns the first response."""
 import json
 
-from flask import g, request
+from flask import current_app, g, request
 from sqlalchemy import select
 
 from app.common.problems import ValidationProblem
@@ -33,8 +33,6 @@ def replay_if_seen(actor, key):
     if stored.path != request.path:
         raise ValidationProblem("This Idempotency-Key was already used for another request.",
                                 errors={"Idempotency-Key": ["Reused for a different endpoint."]})
-    from flask import current_app
-
     response = current_app.response_class(stored.body, status=stored.status_code)
     for name, value in json.loads(stored.headers).items():
         response.headers[name] = value

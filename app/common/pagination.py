@@ -4,8 +4,6 @@ import binascii
 import json
 
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
-
 from app.common.problems import ValidationProblem
 from app.extensions import db
 
@@ -43,7 +41,3 @@ def paginate(statement, model, args) -> dict:
     rows = db.session.scalars(statement.order_by(model.id).limit(limit + 1)).unique().all()
     next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
     return {"items": rows[:limit], "next_cursor": next_cursor}
-
-
-def select_all(model):
-    return select(model)

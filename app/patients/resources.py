@@ -9,7 +9,9 @@ from app.common.auth_context import requires
 from app.common.clock import utcnow
 from app.common.etag import check_version, expected_version, with_etag
 from app.common.pagination import ListArgs, paginate
+from app.common.problems import NotFound
 from app.common.schemas import ReasonSchema, page_schema
+from app.extensions import db
 from app.models import Patient, PatientEvent
 from app.patients import services
 from app.patients.schemas import (EventCreateSchema, EventResultSchema, EventSchema, PatientCreateSchema,
@@ -93,9 +95,6 @@ def retract_event(args, patient_id, event_id):
 
 
 def db_event(patient, event_id):
-    from app.common.problems import NotFound
-    from app.extensions import db
-
     event = db.session.get(PatientEvent, event_id)
     if event is None or event.patient_id != patient.id:
         raise NotFound(f"No event {event_id} for this patient.")

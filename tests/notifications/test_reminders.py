@@ -1,5 +1,5 @@
 """Visit reminders: planned ahead, decided at send time; quiet hours across zones; overdue visits."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlalchemy import update

@@ -1,12 +1,11 @@
 from datetime import date
-from pathlib import Path
 
 import pytest
 import yaml
 
 from app.schedules.dosing import check_dose_interval, dose_for, DoseIntervalError
 from app.schedules.protocol import (PROTOCOLS_DIR, ProtocolError, available_versions,
-                                    load_protocol, load_protocol_file, parse_protocol)
+                                    load_protocol, load_protocol_file)
 
 SHIPPED = PROTOCOLS_DIR / "nct06184841_v1.yaml"
 
