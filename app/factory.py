@@ -5,7 +5,7 @@ import logging
 from flask import Flask, jsonify
 from sqlalchemy import text
 
-from app.common import errors, lifecycle
+from app.common import errors, request_boundary
 from app.common.clock import SystemClock
 from flask_smorest import Api
 
@@ -19,7 +19,7 @@ BLUEPRINTS = (
     "app.screening.resources",
     "app.patients.resources",
     "app.assessments.resources",
-    "app.endpoints.resources",
+    "app.efficacy.resources",
     "app.followup.resources",
     "app.adverse_events.resources",
     "app.notifications.resources",
@@ -35,7 +35,7 @@ CLI_MODULES = (
     "app.notifications.cli",
     "app.ctcae.cli",
     "app.symptoms.cli",
-    "app.symptoms.checkin_cli",
+    "app.symptoms.checkins.cli",
 )
 
 
@@ -45,7 +45,7 @@ def build_app(config=None, clock=None):
     logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
     app.extensions["clock"] = clock or SystemClock()
     _init_extensions(app)
-    lifecycle.install(app)
+    request_boundary.install(app)
     errors.install(app)
     _register_blueprints(app)
     _register_cli(app)

@@ -20,9 +20,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.assessments.recist import Assessment, Lesion  # noqa: E402
-from app.endpoints.derivation import PatientEndpointData, derive_all_endpoints  # noqa: E402
-from app.endpoints.imaging import protocol_imaging_dates  # noqa: E402
-from app.endpoints.report import efficacy_report  # noqa: E402
+from app.efficacy.derivation import PatientEndpointData, derive_all_endpoints  # noqa: E402
+from app.efficacy.imaging import protocol_imaging_dates  # noqa: E402
+from app.efficacy.report import efficacy_report  # noqa: E402
 
 START = date(2024, 1, 1)
 CUTOFF = date(2026, 6, 30)

@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.common.clock import FrozenClock  # noqa: E402
 from app.factory import build_app  # noqa: E402
-from app.symptoms.evaluation import load_corpus  # noqa: E402
+from app.symptoms.parsing.evaluation import load_corpus  # noqa: E402
 from config import TestingConfig  # noqa: E402
 from tests.conftest import FROZEN_NOW, PASSWORD  # noqa: E402
 from tests.notifications.fake_twilio import sign_webhook  # noqa: E402

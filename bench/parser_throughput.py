@@ -10,10 +10,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.symptoms.evaluation import load_corpus  # noqa: E402
-from app.symptoms.lexicon import load_lexicon  # noqa: E402
-from app.symptoms.matching import _fuzzy_word  # noqa: E402
-from app.symptoms.parser import parse_message  # noqa: E402
+from app.symptoms.parsing.evaluation import load_corpus  # noqa: E402
+from app.symptoms.parsing.lexicon import load_lexicon  # noqa: E402
+from app.symptoms.parsing.matching import _fuzzy_word  # noqa: E402
+from app.symptoms.parsing.parser import parse_message  # noqa: E402
 
 REPEATS = 20
 

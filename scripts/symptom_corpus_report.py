@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.symptoms.evaluation import load_corpus, score_corpus  # noqa: E402
+from app.symptoms.parsing.evaluation import load_corpus, score_corpus  # noqa: E402
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / "tests" / "symptoms" / "corpus.jsonl"
 

@@ -6,7 +6,7 @@ grade beside it; dismissing needs a reason. Either way the decision is kept and 
 from sqlalchemy import select
 
 from app.adverse_events.services import record_adverse_event
-from app.audit.services import record, require_reason
+from app.common.audit import log_change, require_reason
 from app.common.problems import Conflict, NotFound
 from app.extensions import db
 from app.models import SymptomItem, SymptomReport, SymptomReview
@@ -38,7 +38,7 @@ def _review(actor, now, patient, item, decision, *, event=None, reason=None):
                            decided_at=now, decided_by_id=actor.id)
     db.session.add(review)
     db.session.flush()
-    record(actor, now, f"symptom_{decision}", "symptom_item", item.id, reason=reason, site_id=patient.site_id,
+    log_change(actor, now, f"symptom_{decision}", "symptom_item", item.id, reason=reason, site_id=patient.site_id,
            after={"adverse_event_id": review.adverse_event_id, "ctcae_term": item.ctcae_term,
                   "patient_grade": item.patient_grade})
     return review

@@ -11,6 +11,7 @@ from app.adverse_events.schemas import (AdverseEventCreateSchema, AdverseEventLi
                                         GradeChangeSchema, ReviewSchema, SaeReportedSchema, SafetyArgs,
                                         SafetyReportSchema, SignOffSchema)
 from app.common.access import load_visible
+from app.common.permissions import Capability
 from app.common.auth_context import requires
 from app.common.clock import local_date, utcnow
 from app.common.etag import check_version, expected_version, with_etag
@@ -20,8 +21,6 @@ from app.extensions import db
 from app.models import AdverseEvent, Patient
 
 blp = Blueprint("adverse_events", __name__, url_prefix="/api/v1", description="Adverse events and safety report")
-STAFF = ("admin", "coordinator", "investigator", "nurse")
-SENIOR = ("admin", "coordinator", "investigator")
 
 
 def load_patient(patient_id):
@@ -39,7 +38,7 @@ def present(event, status=200):
 
 
 @blp.route("/patients/<int:patient_id>/adverse-events", methods=["POST"])
-@requires(*STAFF)
+@requires(Capability.RECORD_AE)
 @blp.arguments(AdverseEventCreateSchema)
 @blp.response(201, AdverseEventSchema)
 def create_adverse_event(args, patient_id):
@@ -48,7 +47,7 @@ def create_adverse_event(args, patient_id):
 
 
 @blp.route("/patients/<int:patient_id>/adverse-events", methods=["GET"])
-@requires(*STAFF)
+@requires(Capability.VIEW_PATIENTS)
 @blp.arguments(AdverseEventListArgs, location="query")
 @blp.response(200, page_schema(AdverseEventSchema))
 def list_adverse_events(args, patient_id):
@@ -62,14 +61,14 @@ def list_adverse_events(args, patient_id):
 
 
 @blp.route("/adverse-events/<int:event_id>", methods=["GET"])
-@requires(*STAFF)
+@requires(Capability.VIEW_PATIENTS)
 @blp.response(200, AdverseEventSchema)
 def get_adverse_event(event_id):
     return present(load_event(event_id)[0])
 
 
 @blp.route("/adverse-events/<int:event_id>", methods=["PATCH"])
-@requires(*STAFF)
+@requires(Capability.RECORD_AE)
 @blp.arguments(AdverseEventUpdateSchema)
 @blp.response(200, AdverseEventSchema)
 def update_adverse_event(args, event_id):
@@ -79,7 +78,7 @@ def update_adverse_event(args, event_id):
 
 
 @blp.route("/adverse-events/<int:event_id>/grades", methods=["POST"])
-@requires(*STAFF)
+@requires(Capability.RECORD_AE)
 @blp.arguments(GradeChangeSchema)
 @blp.response(201, AdverseEventSchema)
 def change_grade(args, event_id):
@@ -89,7 +88,7 @@ def change_grade(args, event_id):
 
 
 @blp.route("/adverse-events/<int:event_id>/retract", methods=["POST"])
-@requires(*SENIOR)
+@requires(Capability.RETRACT_RECORDS)
 @blp.arguments(ReasonSchema)
 @blp.response(200, AdverseEventSchema)
 def retract_adverse_event(args, event_id):
@@ -99,7 +98,7 @@ def retract_adverse_event(args, event_id):
 
 
 @blp.route("/adverse-events/<int:event_id>/sign-off", methods=["POST"])
-@requires("investigator")
+@requires(Capability.SIGN_AE)
 @blp.arguments(SignOffSchema)
 @blp.response(200, AdverseEventSchema)
 def sign_off(args, event_id):
@@ -109,7 +108,7 @@ def sign_off(args, event_id):
 
 
 @blp.route("/adverse-events/<int:event_id>/sae-report", methods=["POST"])
-@requires(*STAFF)
+@requires(Capability.RECORD_AE)
 @blp.arguments(SaeReportedSchema)
 @blp.response(200, AdverseEventSchema)
 def mark_sae_reported(args, event_id):
@@ -118,7 +117,7 @@ def mark_sae_reported(args, event_id):
 
 
 @blp.route("/patients/<int:patient_id>/ae-candidates", methods=["GET"])
-@requires(*STAFF)
+@requires(Capability.VIEW_PATIENTS)
 @blp.response(200, CandidateListSchema)
 def list_candidates(patient_id):
     load_patient(patient_id)
@@ -126,7 +125,7 @@ def list_candidates(patient_id):
 
 
 @blp.route("/patients/<int:patient_id>/ae-candidates/<int:item_id>/confirm", methods=["POST"])
-@requires(*STAFF)
+@requires(Capability.RECORD_AE)
 @blp.arguments(CandidateConfirmSchema)
 @blp.response(201, AdverseEventSchema)
 def confirm_candidate(args, patient_id, item_id):
@@ -136,7 +135,7 @@ def confirm_candidate(args, patient_id, item_id):
 
 
 @blp.route("/patients/<int:patient_id>/ae-candidates/<int:item_id>/dismiss", methods=["POST"])
-@requires(*STAFF)
+@requires(Capability.RECORD_AE)
 @blp.arguments(ReasonSchema)
 @blp.response(200, ReviewSchema)
 def dismiss_candidate(args, patient_id, item_id):
@@ -157,7 +156,7 @@ def _csv_response(report):
 
 
 @blp.route("/reports/safety", methods=["GET"])
-@requires(*STAFF)
+@requires(Capability.VIEW_SAFETY_REPORT)
 @blp.arguments(SafetyArgs, location="query")
 @blp.response(200, SafetyReportSchema)
 def safety_report(args):
@@ -166,7 +165,7 @@ def safety_report(args):
 
 
 @blp.route("/reports/safety.csv", methods=["GET"])
-@requires(*STAFF)
+@requires(Capability.VIEW_SAFETY_REPORT)
 @blp.arguments(SafetyArgs, location="query")
 def safety_report_csv(args):
     return _csv_response(reporting.safety_report(g.actor, args["cutoff"] or _default_cutoff()))

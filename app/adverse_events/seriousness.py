@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.audit.services import record
+from app.common.audit import log_change
 from app.common.problems import Conflict, ValidationProblem
 from app.extensions import db
 from app.models import AdverseEvent, Alert
@@ -47,7 +47,7 @@ def mark_reported(actor, now, event, reported_at=None, reference=None):
                                 errors={"reported_at": ["Between awareness and now."]})
     event.reported_at = when
     db.session.flush()
-    record(actor, now, "sae_reported", "adverse_event", event.id,
+    log_change(actor, now, "sae_reported", "adverse_event", event.id,
            after={"reported_at": when, "report_due_at": event.report_due_at, "late": when > event.report_due_at,
                   "reference": reference}, site_id=event.site_id)
     return event
@@ -76,7 +76,7 @@ def open_overdue_alerts(now, actor="system") -> list:
     for event in overdue_without_alert(now):
         alert = _open_alert(now, event)
         event.deadline_alert_id = alert.id
-        record(actor, now, "sae_overdue_alert", "adverse_event", event.id,
+        log_change(actor, now, "sae_overdue_alert", "adverse_event", event.id,
                after={"alert_id": alert.id, "report_due_at": event.report_due_at}, site_id=event.site_id)
         alerts.append(alert)
     db.session.flush()

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from app.adverse_events import flags, seriousness, validation
-from app.audit.services import record, require_reason, snapshot
+from app.common.audit import log_change, require_reason, snapshot
 from app.common.problems import Conflict, ValidationProblem
 from app.extensions import db
 from app.models import AdverseEvent, AdverseEventGrade, SymptomReport, Visit
@@ -124,7 +124,7 @@ def record_adverse_event(actor, now, patient, *, ctcae_term, create_death_event=
     _add_grade(actor, now, event, fields["grade"], fields["onset_date"])
     seriousness.start_clock(event, now, aware_at)
     db.session.flush()
-    record(actor, now, "create", "adverse_event", event.id, after=snapshot(event, AUDITED), site_id=event.site_id)
+    log_change(actor, now, "create", "adverse_event", event.id, after=snapshot(event, AUDITED), site_id=event.site_id)
     return event
 
 
@@ -147,7 +147,7 @@ def change_grade(actor, now, patient, event, *, grade, effective_date, reason, c
     before = snapshot(event, AUDITED)
     _add_grade(actor, now, event, grade, effective_date, reason)
     db.session.flush()
-    record(actor, now, "grade", "adverse_event", event.id, before=before,
+    log_change(actor, now, "grade", "adverse_event", event.id, before=before,
            after=snapshot(event, AUDITED) | {"effective_date": effective_date}, reason=reason, site_id=event.site_id)
     return event
 
@@ -171,7 +171,7 @@ def update_adverse_event(actor, now, patient, event, changes):
     if any(before[name] != snapshot(event, CAUSALITY_FIELDS)[name] for name in CAUSALITY_FIELDS):
         _clear_signature(event)
     db.session.flush()
-    record(actor, now, "update", "adverse_event", event.id, before=before, after=snapshot(event, AUDITED),
+    log_change(actor, now, "update", "adverse_event", event.id, before=before, after=snapshot(event, AUDITED),
            reason=reason, site_id=event.site_id)
     return event
 
@@ -188,6 +188,6 @@ def retract_adverse_event(actor, now, event, reason):
     before = snapshot(event, AUDITED)
     event.retracted_at, event.retracted_reason = now, reason
     db.session.flush()
-    record(actor, now, "retract", "adverse_event", event.id, before=before, after=snapshot(event, AUDITED),
+    log_change(actor, now, "retract", "adverse_event", event.id, before=before, after=snapshot(event, AUDITED),
            reason=reason, site_id=event.site_id)
     return event

@@ -1,5 +1,5 @@
 """Investigator sign-off: an electronic signature (password re-entered; meaning, time and name audited)."""
-from app.audit.services import record
+from app.common.audit import log_change
 from app.auth.passwords import verify_password
 from app.common.problems import Conflict, Forbidden
 from app.extensions import db
@@ -22,7 +22,7 @@ def sign_off(actor, now, event, *, password, meaning=None):
     meaning = (meaning or DEFAULT_MEANING).strip()
     event.signed_at, event.signed_by_id, event.signature_meaning = now, actor.id, meaning
     db.session.flush()
-    record(actor, now, "sign_off", "adverse_event", event.id, reason=meaning, site_id=event.site_id,
+    log_change(actor, now, "sign_off", "adverse_event", event.id, reason=meaning, site_id=event.site_id,
            after={"signed_at": now, "signer": actor.username, "signer_role": actor.role, "meaning": meaning,
                   "attribution": event.attribution, "serious": event.serious,
                   "seriousness_criteria": event.seriousness_criteria, "immune_related": event.immune_related})

@@ -8,6 +8,7 @@ from app.alerts import services
 from app.alerts.schemas import AcknowledgeSchema, AlertListArgs, AlertSchema
 from app.auth.services import find_site
 from app.common.access import load_visible, scope_to_site
+from app.common.permissions import Capability
 from app.common.auth_context import requires
 from app.common.clock import utcnow
 from app.common.etag import check_version, expected_version, with_etag
@@ -16,11 +17,10 @@ from app.common.schemas import page_schema
 from app.models import Alert
 
 blp = Blueprint("alerts", __name__, url_prefix="/api/v1", description="Alerts for the nurse")
-STAFF = ("admin", "coordinator", "investigator", "nurse")
 
 
 @blp.route("/alerts", methods=["GET"])
-@requires(*STAFF)
+@requires(Capability.HANDLE_ALERTS)
 @blp.arguments(AlertListArgs, location="query")
 @blp.response(200, page_schema(AlertSchema))
 def list_alerts(args):
@@ -34,14 +34,14 @@ def list_alerts(args):
 
 
 @blp.route("/alerts/<int:alert_id>", methods=["GET"])
-@requires(*STAFF)
+@requires(Capability.HANDLE_ALERTS)
 @blp.response(200, AlertSchema)
 def get_alert(alert_id):
     return with_etag(load_visible(Alert, alert_id, g.actor, what="alert"))
 
 
 @blp.route("/alerts/<int:alert_id>/acknowledge", methods=["POST"])
-@requires(*STAFF)
+@requires(Capability.HANDLE_ALERTS)
 @blp.arguments(AcknowledgeSchema)
 @blp.response(200, AlertSchema)
 def acknowledge(args, alert_id):

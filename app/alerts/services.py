@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from app.audit.services import record, snapshot
+from app.common.audit import log_change, snapshot
 from app.common.problems import Conflict
 from app.extensions import db
 from app.models import Alert, Patient, SymptomReport, User
@@ -54,7 +54,7 @@ def raise_symptom_alert(actor, now: datetime, patient: Patient, report: SymptomR
     alert.reasons = sorted(set(alert.reasons) | set(reasons))
     alert.detail = detail
     db.session.flush()
-    record(actor, now, "alert_updated", "alert", alert.id, before=before, after=snapshot(alert, AUDITED),
+    log_change(actor, now, "alert_updated", "alert", alert.id, before=before, after=snapshot(alert, AUDITED),
            site_id=alert.site_id)
     if worse:  # the same news twice is not paged twice; a higher grade or a new red flag is
         page_on_call(now, patient, alert, urgent)
@@ -71,7 +71,7 @@ def _open(actor, now, patient, report, term, grade, reasons, urgent, detail) -> 
                   opened_at=now, last_event_at=now, occurrences=1)
     db.session.add(alert)
     db.session.flush()
-    record(actor, now, "alert_opened", "alert", alert.id, after=snapshot(alert, AUDITED), site_id=alert.site_id)
+    log_change(actor, now, "alert_opened", "alert", alert.id, after=snapshot(alert, AUDITED), site_id=alert.site_id)
     page_on_call(now, patient, alert, urgent)
     return alert
 
@@ -83,7 +83,7 @@ def alert_unclear_message(actor, now: datetime, patient: Patient, report: Sympto
                   opened_at=now, last_event_at=now, occurrences=1)
     db.session.add(alert)
     db.session.flush()
-    record(actor, now, "alert_opened", "alert", alert.id, after=snapshot(alert, AUDITED), site_id=alert.site_id)
+    log_change(actor, now, "alert_opened", "alert", alert.id, after=snapshot(alert, AUDITED), site_id=alert.site_id)
     return alert
 
 
@@ -116,6 +116,6 @@ def acknowledge(actor, now: datetime, alert: Alert, note: str | None) -> Alert:
     alert.status, alert.acknowledged_at, alert.acknowledged_by_id = "acknowledged", now, actor.id
     alert.acknowledgement_note = note
     db.session.flush()
-    record(actor, now, "alert_acknowledged", "alert", alert.id, before=before, after=snapshot(alert, AUDITED),
+    log_change(actor, now, "alert_acknowledged", "alert", alert.id, before=before, after=snapshot(alert, AUDITED),
            site_id=alert.site_id)
     return alert

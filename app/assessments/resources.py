@@ -4,20 +4,20 @@ from flask_smorest import Blueprint
 
 from app.assessments import services
 from app.assessments.schemas import AssessmentCreateSchema, AssessmentListSchema, AssessmentSchema, ResponseSchema
+from app.common.permissions import Capability
 from app.common.auth_context import requires
 from app.common.clock import utcnow
 from app.common.problems import NotFound
 from app.common.schemas import ReasonSchema
 from app.extensions import db
 from app.models import TumorAssessment
-from app.patients.resources import STAFF, load_patient
+from app.patients.resources import load_patient
 
 blp = Blueprint("assessments", __name__, url_prefix="/api/v1", description="Tumour assessments (RECIST 1.1)")
-READERS = ("admin", "coordinator", "investigator")  # radiology reads are entered by study staff
 
 
 @blp.route("/patients/<int:patient_id>/tumor-assessments", methods=["POST"])
-@requires(*READERS)
+@requires(Capability.RECORD_ASSESSMENTS)
 @blp.arguments(AssessmentCreateSchema)
 @blp.response(201, AssessmentSchema)
 def record_assessment(args, patient_id):
@@ -27,14 +27,14 @@ def record_assessment(args, patient_id):
 
 
 @blp.route("/patients/<int:patient_id>/tumor-assessments", methods=["GET"])
-@requires(*STAFF)
+@requires(Capability.VIEW_PATIENTS)
 @blp.response(200, AssessmentListSchema)
 def list_assessments(patient_id):
     return {"items": services.assessment_views(load_patient(patient_id))}
 
 
 @blp.route("/patients/<int:patient_id>/tumor-assessments/<int:assessment_id>/retract", methods=["POST"])
-@requires(*READERS)
+@requires(Capability.RECORD_ASSESSMENTS)
 @blp.arguments(ReasonSchema)
 @blp.response(200, AssessmentSchema)
 def retract_assessment(args, patient_id, assessment_id):
@@ -47,7 +47,7 @@ def retract_assessment(args, patient_id, assessment_id):
 
 
 @blp.route("/patients/<int:patient_id>/response", methods=["GET"])
-@requires(*STAFF)
+@requires(Capability.VIEW_PATIENTS)
 @blp.response(200, ResponseSchema)
 def response(patient_id):
     return services.response_summary(services.evaluate_patient(load_patient(patient_id)))

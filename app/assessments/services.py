@@ -13,7 +13,7 @@ from app.assessments.bulk import LesionValues, ScanValues
 from app.assessments.recist import (
     Assessment, Lesion, SeriesEvaluation, evaluate_series, sum_of_diameters, validate_baseline,
 )
-from app.audit.services import record, require_reason
+from app.common.audit import log_change, require_reason
 from app.common.problems import Conflict, ValidationProblem
 from app.extensions import db
 from app.models import TumorAssessment
@@ -65,7 +65,7 @@ def record_assessment(actor, now, patient, *, date, target_lesions, non_target, 
                           recorded_by_id=actor.id)
     db.session.add(row)
     db.session.flush()
-    record(actor, now, "create", "tumor_assessment", row.id, after=_snapshot(row), site_id=patient.site_id)
+    log_change(actor, now, "create", "tumor_assessment", row.id, after=_snapshot(row), site_id=patient.site_id)
     return row
 
 
@@ -76,7 +76,7 @@ def retract_assessment(actor, now, patient, row, reason) -> TumorAssessment:
         raise Conflict("This assessment is already retracted.")
     row.retracted_at, row.retracted_reason = now, reason
     db.session.flush()
-    record(actor, now, "retract", "tumor_assessment", row.id, before=_snapshot(row), reason=reason,
+    log_change(actor, now, "retract", "tumor_assessment", row.id, before=_snapshot(row), reason=reason,
            site_id=patient.site_id)
     return row
 

@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from app.audit.schemas import AuditArgs, AuditEntrySchema
+from app.common.permissions import Capability
 from app.common.auth_context import requires
 from app.common.pagination import paginate
 from app.common.schemas import page_schema
@@ -13,7 +14,7 @@ blp = Blueprint("audit", __name__, url_prefix="/api/v1", description="The audit 
 
 
 @blp.route("/audit", methods=["GET"])
-@requires("admin", "coordinator")
+@requires(Capability.VIEW_AUDIT)
 @blp.arguments(AuditArgs, location="query")
 @blp.response(200, page_schema(AuditEntrySchema))
 def list_audit(args):

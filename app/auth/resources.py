@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from app.auth import services
 from app.auth.schemas import TokenRequestSchema, TokenSchema, UserCreateSchema, UserSchema
+from app.common.permissions import Capability
 from app.common.auth_context import bearer_token, current_actor, requires
 from app.common.clock import utcnow
 from app.common.pagination import ListArgs, paginate
@@ -39,7 +40,7 @@ def me():
 
 
 @blp.route("/users", methods=["POST"])
-@requires("admin")
+@requires(Capability.ADMINISTER)
 @blp.arguments(UserCreateSchema)
 @blp.response(201, UserSchema)
 def create_user(args):
@@ -49,7 +50,7 @@ def create_user(args):
 
 
 @blp.route("/users", methods=["GET"])
-@requires("admin")
+@requires(Capability.ADMINISTER)
 @blp.arguments(ListArgs, location="query")
 @blp.response(200, page_schema(UserSchema))
 def list_users(args):

@@ -6,7 +6,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from app.audit.services import record
+from app.common.audit import log_change
 from app.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from app.common.problems import Conflict, TooManyRequests, Unauthorized, ValidationProblem
 from app.extensions import db
@@ -47,7 +47,7 @@ def _register_failure(user, now):
     if user.failed_logins >= config["LOGIN_MAX_FAILURES"]:
         user.locked_until = now + timedelta(seconds=config["LOGIN_LOCKOUT_SECONDS"])
         user.failed_logins = 0
-        record(user, now, "lockout", "user", user.id, reason="repeated failed logins")
+        log_change(user, now, "lockout", "user", user.id, reason="repeated failed logins")
 
 
 def authenticate(username: str, password: str, now):
@@ -108,7 +108,7 @@ def create_user(actor, now, *, username, password, role, site_code=None, phone=N
                 site_id=site.id if site else None, phone=phone, on_call=on_call)
     db.session.add(user)
     db.session.flush()
-    record(actor, now, "create", "user", user.id,
+    log_change(actor, now, "create", "user", user.id,
            after={"username": username, "role": role, "site": site_code, "on_call": on_call})
     return user
 

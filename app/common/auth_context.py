@@ -1,8 +1,9 @@
-"""Who is calling: the bearer token is resolved once per request; views declare roles."""
+"""Who is calling: the bearer token is resolved once per request; views declare a capability."""
 from functools import wraps
 
 from flask import g, request
 
+from app.common.permissions import Capability, has_capability, roles_with
 from app.common.problems import Forbidden, Unauthorized
 
 
@@ -10,8 +11,11 @@ def current_actor():
     return getattr(g, "actor", None)
 
 
-def requires(*roles):
-    """Allow only authenticated users with one of `roles` (any role when none given)."""
+def requires(capability: Capability = Capability.AUTHENTICATED):
+    """Allow only authenticated users whose role holds `capability` (app/common/permissions.py).
+
+    Raises Unauthorized (401) without a valid token, Forbidden (403) without the capability.
+    """
 
     def decorate(view):
         @wraps(view)
@@ -20,11 +24,12 @@ def requires(*roles):
             if actor is None:
                 raise Unauthorized("Send a valid bearer token in the Authorization header.",
                                    headers={"WWW-Authenticate": 'Bearer realm="haic-track"'})
-            if roles and actor.role not in roles:
-                raise Forbidden(f"This action needs one of the roles: {', '.join(roles)}.")
+            if not has_capability(actor.role, capability):
+                raise Forbidden(f"This action ({capability.value}) needs one of the roles: "
+                                f"{', '.join(roles_with(capability))}.")
             return view(*args, **kwargs)
 
-        wrapper.required_roles = roles
+        wrapper.required_capability = capability
         return wrapper
 
     return decorate

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from app.audit.services import record
+from app.common.audit import log_change
 from app.ctcae import CTCAE_SOURCE, CTCAE_VERSION, TermRecord, find_terms, get_term, load_official_table
 from app.extensions import db
 from app.models import CtcaeTerm
@@ -103,5 +103,5 @@ def import_official_table(actor, now: datetime, path: str | Path) -> dict:
         row.ctcae_version, row.source, row.imported_at = CTCAE_VERSION, CTCAE_SOURCE, now
     db.session.flush()
     counts = {"terms": len(records), "added": added, "updated": len(records) - added}
-    record(actor, now, "ctcae_imported", "ctcae_terms", CTCAE_VERSION, after={"path": str(path), **counts})
+    log_change(actor, now, "ctcae_imported", "ctcae_terms", CTCAE_VERSION, after={"path": str(path), **counts})
     return counts

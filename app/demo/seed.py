@@ -17,7 +17,7 @@ from app.extensions import db
 from app.models import Patient, Screening, Site, User, Visit
 from app.models.user import ROLES
 from app.patients.services import enroll_patient, record_event, site_today
-from app.schedules.visits import DOSE_KINDS
+from app.schedules.planned_visit import DOSE_KINDS
 from app.screening.services import screen_candidate
 from app.sites.services import create_site
 from app.visits.lifecycle import complete_visit

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from app.auth.services import find_site
 from app.common.access import require_own_site
+from app.common.permissions import Capability
 from app.common.auth_context import requires
 from app.common.clock import utcnow
 from app.common.pagination import ListArgs, paginate
@@ -12,13 +13,13 @@ from app.common.schemas import page_schema
 from app.followup import services
 from app.followup.schemas import ContactCreateSchema, ContactSchema, FollowUpArgs, FollowUpSchema
 from app.models import ContactAttempt
-from app.patients.resources import STAFF, load_patient
+from app.patients.resources import load_patient
 
 blp = Blueprint("followup", __name__, url_prefix="/api/v1", description="Follow-up tracking and contacts")
 
 
 @blp.route("/follow-up", methods=["GET"])
-@requires(*STAFF)
+@requires(Capability.FOLLOW_UP)
 @blp.arguments(FollowUpArgs, location="query")
 @blp.response(200, FollowUpSchema)
 def follow_up(args):
@@ -36,7 +37,7 @@ def follow_up(args):
 
 
 @blp.route("/patients/<int:patient_id>/contacts", methods=["POST"])
-@requires(*STAFF)
+@requires(Capability.FOLLOW_UP)
 @blp.arguments(ContactCreateSchema)
 @blp.response(201, ContactSchema)
 def record_contact(args, patient_id):
@@ -45,7 +46,7 @@ def record_contact(args, patient_id):
 
 
 @blp.route("/patients/<int:patient_id>/contacts", methods=["GET"])
-@requires(*STAFF)
+@requires(Capability.VIEW_PATIENTS)
 @blp.arguments(ListArgs, location="query")
 @blp.response(200, page_schema(ContactSchema))
 def list_contacts(args, patient_id):

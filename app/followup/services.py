@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from sqlalchemy import func, select
 
-from app.audit.services import record
+from app.common.audit import log_change
 from app.common.access import scope_to_site
 from app.common.problems import ValidationProblem
 from app.extensions import db
@@ -130,6 +130,6 @@ def record_contact(actor, now, patient, *, channel, outcome, contacted_at=None, 
                              recorded_by_id=actor.id, event_id=event.id if event else None)
     db.session.add(attempt)
     db.session.flush()
-    record(actor, now, "contact", "contact_attempt", attempt.id,
+    log_change(actor, now, "contact", "contact_attempt", attempt.id,
            after={name: getattr(attempt, name) for name in CONTACT_AUDITED}, site_id=patient.site_id)
     return attempt

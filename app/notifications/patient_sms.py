@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from app.audit.services import record
+from app.common.audit import log_change
 from app.extensions import db
 from app.models import Alert, Patient
 
@@ -68,5 +68,5 @@ def _open_alert(now: datetime, patient: Patient, detail: str) -> Alert:
 
 
 def _audit(actor, now, patient, action, before, after, reason):
-    record(actor, now, action, "patient", patient.id, before=before, after=after, reason=reason,
+    log_change(actor, now, action, "patient", patient.id, before=before, after=after, reason=reason,
            site_id=patient.site_id)

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from twilio.twiml.messaging_response import MessagingResponse
 
 from app.common.access import load_visible
+from app.common.permissions import Capability
 from app.common.auth_context import requires
 from app.common.clock import utcnow
 from app.common.pagination import paginate
@@ -18,7 +19,6 @@ from app.notifications.schemas import (InboundSmsForm, MessageListArgs, MessageS
 from app.notifications.signatures import verify_twilio_signature
 
 blp = Blueprint("sms", __name__, description="SMS: Twilio webhooks and patients' messages")
-STAFF = ("admin", "coordinator", "investigator", "nurse")
 
 
 def _require_twilio_signature():
@@ -63,7 +63,7 @@ def sms_status():
 
 
 @blp.route("/api/v1/patients/<int:patient_id>/messages", methods=["GET"])
-@requires(*STAFF)
+@requires(Capability.VIEW_PATIENTS)
 @blp.arguments(MessageListArgs, location="query")
 @blp.response(200, page_schema(MessageSchema))
 def list_messages(args, patient_id):

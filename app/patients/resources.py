@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from app.auth.services import find_site
 from app.common.access import load_visible, scope_to_site
+from app.common.permissions import Capability
 from app.common.auth_context import requires
 from app.common.clock import utcnow
 from app.common.etag import check_version, expected_version, with_etag
@@ -18,7 +19,6 @@ from app.patients.schemas import (EventCreateSchema, EventResultSchema, EventSch
                                   PatientListArgs, PatientSchema, PatientUpdateSchema)
 
 blp = Blueprint("patients", __name__, url_prefix="/api/v1", description="Enrollment and patients")
-STAFF = ("admin", "coordinator", "investigator", "nurse")
 
 
 def load_patient(patient_id):
@@ -26,7 +26,7 @@ def load_patient(patient_id):
 
 
 @blp.route("/patients", methods=["POST"])
-@requires(*STAFF)
+@requires(Capability.SCREEN_PATIENTS)
 @blp.arguments(PatientCreateSchema)
 @blp.response(201, PatientSchema)
 def enroll(args):
@@ -34,7 +34,7 @@ def enroll(args):
 
 
 @blp.route("/patients", methods=["GET"])
-@requires(*STAFF)
+@requires(Capability.VIEW_PATIENTS)
 @blp.arguments(PatientListArgs, location="query")
 @blp.response(200, page_schema(PatientSchema))
 def list_patients(args):
@@ -47,14 +47,14 @@ def list_patients(args):
 
 
 @blp.route("/patients/<int:patient_id>", methods=["GET"])
-@requires(*STAFF)
+@requires(Capability.VIEW_PATIENTS)
 @blp.response(200, PatientSchema)
 def get_patient(patient_id):
     return with_etag(load_patient(patient_id))
 
 
 @blp.route("/patients/<int:patient_id>", methods=["PATCH"])
-@requires(*STAFF)
+@requires(Capability.EDIT_PATIENTS)
 @blp.arguments(PatientUpdateSchema)
 @blp.response(200, PatientSchema)
 def update_patient(args, patient_id):
@@ -64,7 +64,7 @@ def update_patient(args, patient_id):
 
 
 @blp.route("/patients/<int:patient_id>/events", methods=["POST"])
-@requires(*STAFF)
+@requires(Capability.EDIT_PATIENTS)
 @blp.arguments(EventCreateSchema)
 @blp.response(201, EventResultSchema)
 def record_event(args, patient_id):
@@ -75,7 +75,7 @@ def record_event(args, patient_id):
 
 
 @blp.route("/patients/<int:patient_id>/events", methods=["GET"])
-@requires(*STAFF)
+@requires(Capability.VIEW_PATIENTS)
 @blp.arguments(ListArgs, location="query")
 @blp.response(200, page_schema(EventSchema))
 def list_events(args, patient_id):
@@ -84,7 +84,7 @@ def list_events(args, patient_id):
 
 
 @blp.route("/patients/<int:patient_id>/events/<int:event_id>/retract", methods=["POST"])
-@requires("admin", "coordinator", "investigator")
+@requires(Capability.RETRACT_RECORDS)
 @blp.arguments(ReasonSchema)
 @blp.response(200, EventResultSchema)
 def retract_event(args, patient_id, event_id):

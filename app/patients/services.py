@@ -4,7 +4,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select, update
 
-from app.audit.services import record, require_reason, snapshot
+from app.common.audit import log_change, require_reason, snapshot
 from app.common.access import load_visible
 from app.common.clock import local_date
 from app.common.problems import Conflict, ValidationProblem
@@ -80,7 +80,7 @@ def enroll_patient(actor, now, *, screening_id, phone, language, treatment_start
     patient.site = screening.site
     db.session.add(patient)
     db.session.flush()
-    record(actor, now, "enroll", "patient", patient.id, after=snapshot(patient, PATIENT_AUDITED),
+    log_change(actor, now, "enroll", "patient", patient.id, after=snapshot(patient, PATIENT_AUDITED),
            site_id=patient.site_id)
     from app.visits.services import create_schedule
 
@@ -109,7 +109,7 @@ def update_patient(actor, now, patient, changes):
     if changes.get("sms_opted_out") is True and patient.sms_opted_out_at is None:
         patient.sms_opted_out_at = now
     db.session.flush()
-    record(actor, now, "update", "patient", patient.id, before=before, after=snapshot(patient, PATIENT_AUDITED),
+    log_change(actor, now, "update", "patient", patient.id, before=before, after=snapshot(patient, PATIENT_AUDITED),
            reason=reason, site_id=patient.site_id)
     return patient
 
@@ -155,7 +155,7 @@ def record_event(actor, now, patient, *, type, date, reason=None, details=None):
         touch_contact(patient, date)
     db.session.add(event)
     db.session.flush()
-    record(actor, now, f"event:{type}", "patient", patient.id, before=before,
+    log_change(actor, now, f"event:{type}", "patient", patient.id, before=before,
            after=snapshot(patient, PATIENT_AUDITED) | {"event_id": event.id, "event_date": date},
            reason=reason, site_id=patient.site_id)
     from app.visits.services import apply_patient_event
@@ -175,7 +175,7 @@ def retract_event(actor, now, patient, event, reason):
     event.retracted_at, event.retracted_reason = now, reason
     patient.status = state.status
     db.session.flush()
-    record(actor, now, f"retract:{event.type}", "patient", patient.id, before=before,
+    log_change(actor, now, f"retract:{event.type}", "patient", patient.id, before=before,
            after=snapshot(patient, PATIENT_AUDITED) | {"event_id": event.id}, reason=reason,
            site_id=patient.site_id)
     from app.visits.services import undo_patient_event

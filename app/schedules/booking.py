@@ -14,7 +14,7 @@ interval after the previous dose).
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
 
-from app.schedules.visits import CAPACITY, CLOSED_DAY, OUT_OF_WINDOW
+from app.schedules.planned_visit import CAPACITY, CLOSED_DAY, OUT_OF_WINDOW
 
 SEARCH_RADIUS_DAYS = 60
 _NO_BOOKINGS: Mapping = {}

@@ -11,7 +11,7 @@ from app.schedules.planning import (add_months, horizon_end, plan_follow_up, pla
                                     plan_safety_follow_up, plan_schedule, plan_treatment,
                                     treatment_end)
 from app.schedules.shifting import moved_visits, shift_treatment
-from app.schedules.visits import PlannedVisit, sorted_visits, timing
+from app.schedules.planned_visit import PlannedVisit, sorted_visits, timing
 
 __all__ = [
     "ENDED_KINDS", "DoseIntervalError", "PlannedVisit", "add_months", "book", "book_together",

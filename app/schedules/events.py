@@ -3,7 +3,7 @@
 from collections.abc import Collection
 from datetime import date
 
-from app.schedules.visits import KINDS, TREATMENT_KINDS, PlannedVisit
+from app.schedules.planned_visit import KINDS, TREATMENT_KINDS, PlannedVisit
 
 # What each event ends (PROTOCOL.md): treatment stops on progression, withdrawal or end of
 # treatment; imaging runs "until progression"; death ends everything. A patient lost to

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.audit.services import record
+from app.common.audit import log_change
 from app.common.clock import utcnow
 from app.extensions import db
 from app.models import Patient, Visit
@@ -53,7 +53,7 @@ def flag_overdue_visits(app) -> int:
 
 def plan_checkins(app) -> int:
     """Queue the symptom check-ins due within the hour (weekly, and daily after each HAIC session)."""
-    from app.symptoms.checkin_services import plan_checkins as plan
+    from app.symptoms.checkins.services import plan_checkins as plan
 
     with app.app_context():
         planned = plan(utcnow())
@@ -92,7 +92,7 @@ def flag_missed_candidates(now) -> int:
         if visit.scheduled_date >= site_today(patient.site, now) or MISSED_CANDIDATE in (visit.flags or []):
             continue
         visit.flags = [*(visit.flags or []), MISSED_CANDIDATE]  # a new list: JSON columns track assignment
-        record(ACTOR, now, "visit:flag_missed_candidate", "visit", visit.id, before=None,
+        log_change(ACTOR, now, "visit:flag_missed_candidate", "visit", visit.id, before=None,
                after={"flags": visit.flags}, site_id=visit.site_id)
         flagged += 1
     db.session.flush()

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from app.schedules.booking import book, book_together
 from app.schedules.protocol import ImagingPhase, Protocol, Window
-from app.schedules.visits import (DOSE_KINDS, PlannedVisit, cycle_code, imaging_code,
+from app.schedules.planned_visit import (DOSE_KINDS, PlannedVisit, cycle_code, imaging_code,
                                   sorted_visits, survival_code)
 
 

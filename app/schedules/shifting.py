@@ -25,7 +25,7 @@ from app.schedules.dosing import check_dose_interval
 from app.schedules.planning import (CycleRules, labs_visit, plan_cycle, plan_safety_follow_up,
                                     treatment_end)
 from app.schedules.protocol import Protocol
-from app.schedules.visits import (BEYOND_TREATMENT_LIMIT, DOSE_KINDS, TREATMENT_KINDS,
+from app.schedules.planned_visit import (BEYOND_TREATMENT_LIMIT, DOSE_KINDS, TREATMENT_KINDS,
                                   PlannedVisit, sorted_visits)
 
 

@@ -3,6 +3,7 @@ from flask import g
 from flask_smorest import Blueprint
 
 from app.common.access import load_visible
+from app.common.permissions import Capability
 from app.common.auth_context import requires
 from app.common.clock import utcnow
 from app.common.etag import check_version, expected_version, with_etag
@@ -13,11 +14,10 @@ from app.screening.schemas import (ScreeningCreateSchema, ScreeningListArgs, Scr
                                    ScreeningSummarySchema, ScreeningUpdateSchema)
 
 blp = Blueprint("screening", __name__, url_prefix="/api/v1", description="Screening and the screening log")
-STAFF = ("admin", "coordinator", "investigator", "nurse")
 
 
 @blp.route("/screenings", methods=["POST"])
-@requires(*STAFF)
+@requires(Capability.SCREEN_PATIENTS)
 @blp.arguments(ScreeningCreateSchema)
 @blp.response(201, ScreeningSchema)
 def create_screening(args):
@@ -25,7 +25,7 @@ def create_screening(args):
 
 
 @blp.route("/screenings", methods=["GET"])
-@requires(*STAFF)
+@requires(Capability.VIEW_PATIENTS)
 @blp.arguments(ScreeningListArgs, location="query")
 @blp.response(200, ScreeningPageSchema)
 def list_screenings(args):
@@ -36,7 +36,7 @@ def list_screenings(args):
 
 
 @blp.route("/screenings/summary", methods=["GET"])
-@requires(*STAFF)
+@requires(Capability.VIEW_PATIENTS)
 @blp.arguments(ScreeningListArgs, location="query")
 @blp.response(200, ScreeningSummarySchema)
 def screening_summary(args):
@@ -44,14 +44,14 @@ def screening_summary(args):
 
 
 @blp.route("/screenings/<int:screening_id>", methods=["GET"])
-@requires(*STAFF)
+@requires(Capability.VIEW_PATIENTS)
 @blp.response(200, ScreeningSchema)
 def get_screening(screening_id):
     return with_etag(load_visible(Screening, screening_id, g.actor, what="screening"))
 
 
 @blp.route("/screenings/<int:screening_id>", methods=["PATCH"])
-@requires(*STAFF)
+@requires(Capability.SCREEN_PATIENTS)
 @blp.arguments(ScreeningUpdateSchema)
 @blp.response(200, ScreeningSchema)
 def update_screening(args, screening_id):

@@ -3,7 +3,7 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from app.audit.services import jsonable, record, require_reason, snapshot
+from app.common.audit import jsonable, log_change, require_reason, snapshot
 from app.auth.services import find_site
 from app.common.access import require_own_site, scope_to_site
 from app.common.problems import Conflict, ValidationProblem
@@ -48,7 +48,7 @@ def screen_candidate(actor, now, *, site, screened_on, initials, sex, birth_date
     _apply_result(screening, result)
     db.session.add(screening)
     db.session.flush()
-    record(actor, now, "create", "screening", screening.id, after=snapshot(screening, AUDITED),
+    log_change(actor, now, "create", "screening", screening.id, after=snapshot(screening, AUDITED),
            site_id=site_row.id)
     return screening
 
@@ -63,7 +63,7 @@ def rescreen(actor, now, screening, facts, reason):
     screening.facts = jsonable(facts)
     _apply_result(screening, result)
     db.session.flush()
-    record(actor, now, "update", "screening", screening.id, before=before, after=snapshot(screening, AUDITED),
+    log_change(actor, now, "update", "screening", screening.id, before=before, after=snapshot(screening, AUDITED),
            reason=reason, site_id=screening.site_id)
     return screening
 

@@ -1,6 +1,7 @@
 from flask import g
 from flask_smorest import Blueprint
 
+from app.common.permissions import Capability
 from app.common.auth_context import requires
 from app.common.clock import utcnow
 from app.common.pagination import ListArgs, paginate
@@ -13,7 +14,7 @@ blp = Blueprint("sites", __name__, url_prefix="/api/v1", description="Trial site
 
 
 @blp.route("/sites", methods=["POST"])
-@requires("admin")
+@requires(Capability.ADMINISTER)
 @blp.arguments(SiteCreateSchema)
 @blp.response(201, SiteSchema)
 def create_site(args):

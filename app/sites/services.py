@@ -1,6 +1,6 @@
 from sqlalchemy import select
 
-from app.audit.services import record
+from app.common.audit import log_change
 from app.common.problems import Conflict
 from app.extensions import db
 from app.models import Site
@@ -14,7 +14,7 @@ def create_site(actor, now, **values):
     site = Site(**values)
     db.session.add(site)
     db.session.flush()
-    record(actor, now, "create", "site", site.id, after={k: values.get(k) for k in SITE_FIELDS}, site_id=site.id)
+    log_change(actor, now, "create", "site", site.id, after={k: values.get(k) for k in SITE_FIELDS}, site_id=site.id)
     return site
 
 

@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from app.common.access import load_visible
+from app.common.permissions import Capability
 from app.common.auth_context import requires
 from app.common.clock import utcnow
 from app.common.etag import with_etag
@@ -16,7 +17,6 @@ from app.symptoms.schemas import SymptomReportCreateSchema, SymptomReportListArg
 from app.symptoms.tablet import record_tablet_report
 
 blp = Blueprint("symptoms", __name__, url_prefix="/api/v1", description="Patient-reported symptoms")
-STAFF = ("admin", "coordinator", "investigator", "nurse")
 
 
 def load_patient(patient_id):
@@ -24,7 +24,7 @@ def load_patient(patient_id):
 
 
 @blp.route("/patients/<int:patient_id>/symptom-reports", methods=["GET"])
-@requires(*STAFF)
+@requires(Capability.VIEW_PATIENTS)
 @blp.arguments(SymptomReportListArgs, location="query")
 @blp.response(200, page_schema(SymptomReportSchema))
 def list_reports(args, patient_id):
@@ -36,7 +36,7 @@ def list_reports(args, patient_id):
 
 
 @blp.route("/patients/<int:patient_id>/symptom-reports", methods=["POST"])
-@requires(*STAFF)
+@requires(Capability.RECORD_SYMPTOMS)
 @blp.arguments(SymptomReportCreateSchema)
 @blp.response(201, SymptomReportSchema)
 def enter_report(args, patient_id):
@@ -47,7 +47,7 @@ def enter_report(args, patient_id):
 
 
 @blp.route("/patients/<int:patient_id>/symptom-reports/<int:report_id>", methods=["GET"])
-@requires(*STAFF)
+@requires(Capability.VIEW_PATIENTS)
 @blp.response(200, SymptomReportSchema)
 def get_report(patient_id, report_id):
     load_patient(patient_id)

@@ -3,7 +3,7 @@ from marshmallow import Schema, fields, validate
 
 from app.common.pagination import ListArgs
 from app.ctcae import CTCAE_VERSION
-from app.symptoms.escalation import RED_FLAGS
+from app.symptoms.grading.escalation import RED_FLAGS
 
 _SCALE = validate.Range(min=0, max=4)
 

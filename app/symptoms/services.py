@@ -11,13 +11,13 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.alerts.services import alert_unclear_message, raise_symptom_alert
-from app.audit.services import record, snapshot
+from app.common.audit import log_change, snapshot
 from app.extensions import db
 from app.models import Message, Patient, SymptomItem, SymptomReport, Visit
-from app.symptoms.conversation import DEFAULT_EXPIRY, DialogueSettings, Escalation, Outcome, handle_message
-from app.symptoms.escalation import EscalationContext
-from app.symptoms.grading import AssessedSymptom, assess
-from app.symptoms.state_json import last_message_at, state_from_json, state_to_json
+from app.symptoms.dialogue.conversation import DEFAULT_EXPIRY, DialogueSettings, Escalation, Outcome, handle_message
+from app.symptoms.grading.escalation import EscalationContext
+from app.symptoms.grading.grader import AssessedSymptom, assess
+from app.symptoms.dialogue.state_json import last_message_at, state_from_json, state_to_json
 
 ACTOR = "sms-inbound"
 AWAITING, COMPLETE = "awaiting_answer", "complete"
@@ -52,7 +52,7 @@ def handle_inbound_text(now: datetime, patient: Patient, message: Message) -> li
     report = report or new_report(patient, now, "sms")
     before = None if is_new else snapshot(report, REPORT_AUDITED)
     _apply(now, patient, report, message.body, outcome)
-    record(ACTOR, now, "symptom_report_received" if is_new else "symptom_report_updated", "symptom_report",
+    log_change(ACTOR, now, "symptom_report_received" if is_new else "symptom_report_updated", "symptom_report",
            report.id, before=before, after=report_snapshot(report), site_id=patient.site_id)
     return list(outcome.replies)
 
@@ -63,7 +63,7 @@ def _record_all_clear(now: datetime, patient: Patient, text: str) -> None:
     report = new_report(patient, now, "sms")
     report.text, report.status = text, COMPLETE
     db.session.flush()
-    record(ACTOR, now, "symptom_report_received", "symptom_report", report.id, after=report_snapshot(report),
+    log_change(ACTOR, now, "symptom_report_received", "symptom_report", report.id, after=report_snapshot(report),
            site_id=patient.site_id)
 
 
@@ -86,7 +86,7 @@ def close_abandoned_report(actor, now: datetime, report: SymptomReport) -> None:
     report.status, report.conversation = COMPLETE, None
     db.session.flush()
     site_id = db.session.get(Patient, report.patient_id).site_id
-    record(actor, now, "symptom_report_closed_unanswered", "symptom_report", report.id, before=before,
+    log_change(actor, now, "symptom_report_closed_unanswered", "symptom_report", report.id, before=before,
            after=report_snapshot(report), site_id=site_id)
 
 

@@ -9,15 +9,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from app.audit.services import record
+from app.common.audit import log_change
 from app.common.problems import ValidationProblem
 from app.ctcae.catalogue import CatalogueTerm, resolve_term
 from app.extensions import db
 from app.models import Patient, SymptomReport
-from app.symptoms.conversation import Escalation
-from app.symptoms.escalation import EscalationContext, should_escalate
-from app.symptoms.grading import AssessedSymptom, STOOL_UNIT, assess
-from app.symptoms.parser import ParsedSymptom
+from app.symptoms.dialogue.conversation import Escalation
+from app.symptoms.grading.escalation import EscalationContext, should_escalate
+from app.symptoms.grading.grader import AssessedSymptom, STOOL_UNIT, assess
+from app.symptoms.parsing.parser import ParsedSymptom
 from app.symptoms.services import (COMPLETE, add_item, escalate, new_report, previous_grades, received_immunotherapy,
                                    report_snapshot)
 
@@ -105,6 +105,6 @@ def record_tablet_report(actor, now: datetime, patient: Patient, *, items: list[
         add_item(report, item, meddra_code)
     db.session.flush()
     escalate(actor, now, patient, report, escalations)
-    record(actor, now, "symptom_report_entered", "symptom_report", report.id, after=report_snapshot(report),
+    log_change(actor, now, "symptom_report_entered", "symptom_report", report.id, after=report_snapshot(report),
            site_id=patient.site_id)
     return report

@@ -10,14 +10,14 @@ from functools import lru_cache
 
 from sqlalchemy import func, select
 
-from app.audit.services import snapshot
+from app.common.audit import snapshot
 from app.extensions import db
 from app.models import Visit
 from app.schedules.calendar import ClinicCalendar
 from app.schedules.dosing import dose_for
 from app.schedules.protocol import Protocol, load_protocol
 from app.schedules.jobs import MISSED_CANDIDATE
-from app.schedules.visits import (BEYOND_TREATMENT_LIMIT, CAPACITY, CLOSED_DAY, DOSE_KINDS,
+from app.schedules.planned_visit import (BEYOND_TREATMENT_LIMIT, CAPACITY, CLOSED_DAY, DOSE_KINDS,
                                   OUT_OF_WINDOW, PlannedVisit)
 
 # Booking may look this far around a window (booking.SEARCH_RADIUS_DAYS) and safety

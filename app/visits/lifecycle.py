@@ -6,13 +6,13 @@ treatment cycles through the engine (`shift_treatment`); imaging never moves wit
 """
 from datetime import date
 
-from app.audit.services import record, require_reason
+from app.common.audit import log_change, require_reason
 from app.common.problems import Conflict, ValidationProblem
 from app.extensions import db
 from app.patients.services import site_today, touch_contact
 from app.schedules.engine import DoseIntervalError, flags_for_day, moved_visits, shift_treatment
 from app.schedules.jobs import MISSED_CANDIDATE
-from app.schedules.visits import BEYOND_TREATMENT_LIMIT, DOSE_KINDS, TREATMENT_KINDS
+from app.schedules.planned_visit import BEYOND_TREATMENT_LIMIT, DOSE_KINDS, TREATMENT_KINDS
 from app.visits import engine_io as io
 
 
@@ -52,7 +52,7 @@ def complete_visit(actor, now, visit, actual_date: date, dose_mg=None, notes=Non
     visit.notes = notes
     visit.flags = [flag for flag in visit.flags or [] if flag != MISSED_CANDIDATE]
     db.session.flush()
-    record(actor, now, "visit:complete", "visit", visit.id, before=before, after=io.state(visit),
+    log_change(actor, now, "visit:complete", "visit", visit.id, before=before, after=io.state(visit),
            site_id=visit.site_id)
     touch_contact(patient, actual_date)
     if visit.kind not in DOSE_KINDS or actual_date == visit.scheduled_date:
@@ -115,7 +115,7 @@ def _apply(actor, now, row, plan, reason, action):
         row.status = "cancelled"
         row.status_reason = f"{reason}: beyond the protocol's treatment limit"
     db.session.flush()
-    record(actor, now, action, "visit", row.id, before=before, after=io.state(row), reason=reason,
+    log_change(actor, now, action, "visit", row.id, before=before, after=io.state(row), reason=reason,
            site_id=row.site_id)
     return row
 
@@ -131,7 +131,7 @@ def _move_alone(actor, now, visit, new_date, reason):
     visit.flags = io.merged_flags(visit.flags, flags, moved=True)
     visit.scheduled_date = new_date
     db.session.flush()
-    record(actor, now, "visit:reschedule", "visit", visit.id, before=before, after=io.state(visit),
+    log_change(actor, now, "visit:reschedule", "visit", visit.id, before=before, after=io.state(visit),
            reason=reason, site_id=visit.site_id)
 
 
@@ -140,7 +140,7 @@ def _close(actor, now, visit, status, reason, action):
     visit.status, visit.status_reason = status, reason
     visit.flags = [flag for flag in visit.flags or [] if flag != MISSED_CANDIDATE]
     db.session.flush()
-    record(actor, now, action, "visit", visit.id, before=before, after=io.state(visit),
+    log_change(actor, now, action, "visit", visit.id, before=before, after=io.state(visit),
            reason=reason, site_id=visit.site_id)
     return visit
 

@@ -7,12 +7,13 @@ from flask_smorest import Blueprint
 
 from app.auth.services import find_site
 from app.common.access import load_visible, require_own_site
+from app.common.permissions import Capability
 from app.common.auth_context import requires
 from app.common.clock import utcnow
 from app.common.etag import check_version, expected_version, with_etag
 from app.common.schemas import page_schema
 from app.models import Visit
-from app.patients.resources import STAFF, load_patient
+from app.patients.resources import load_patient
 from app.visits import ical, lifecycle, views
 from app.visits.schemas import (CompleteSchema, DayViewSchema, MovedSchema, RescheduleSchema,
                                 VisitListArgs, VisitReasonSchema, VisitSchema)
@@ -31,7 +32,7 @@ def load_for_write(visit_id):
 
 
 @blp.route("/visits", methods=["GET"])
-@requires(*STAFF)
+@requires(Capability.VIEW_PATIENTS)
 @blp.arguments(VisitListArgs, location="query")
 @blp.response(200, DayViewSchema)
 def list_visits(args):
@@ -47,14 +48,14 @@ def list_visits(args):
 
 
 @blp.route("/visits/<int:visit_id>", methods=["GET"])
-@requires(*STAFF)
+@requires(Capability.VIEW_PATIENTS)
 @blp.response(200, VisitSchema)
 def get_visit(visit_id):
     return with_etag(load_visit(visit_id))
 
 
 @blp.route("/patients/<int:patient_id>/visits", methods=["GET"])
-@requires(*STAFF)
+@requires(Capability.VIEW_PATIENTS)
 @blp.response(200, page_schema(VisitSchema))
 def patient_visits(patient_id):
     load_patient(patient_id)
@@ -62,7 +63,7 @@ def patient_visits(patient_id):
 
 
 @blp.route("/visits/<int:visit_id>/reschedule", methods=["POST"])
-@requires(*STAFF)
+@requires(Capability.SCHEDULE_VISITS)
 @blp.arguments(RescheduleSchema)
 @blp.response(200, MovedSchema)
 def reschedule(args, visit_id):
@@ -72,7 +73,7 @@ def reschedule(args, visit_id):
 
 
 @blp.route("/visits/<int:visit_id>/complete", methods=["POST"])
-@requires(*STAFF)
+@requires(Capability.SCHEDULE_VISITS)
 @blp.arguments(CompleteSchema)
 @blp.response(200, MovedSchema)
 def complete(args, visit_id):
@@ -81,7 +82,7 @@ def complete(args, visit_id):
 
 
 @blp.route("/visits/<int:visit_id>/miss", methods=["POST"])
-@requires(*STAFF)
+@requires(Capability.SCHEDULE_VISITS)
 @blp.arguments(VisitReasonSchema)
 @blp.response(200, VisitSchema)
 def miss(args, visit_id):
@@ -90,7 +91,7 @@ def miss(args, visit_id):
 
 
 @blp.route("/visits/<int:visit_id>/cancel", methods=["POST"])
-@requires(*STAFF)
+@requires(Capability.SCHEDULE_VISITS)
 @blp.arguments(VisitReasonSchema)
 @blp.response(200, VisitSchema)
 def cancel(args, visit_id):
@@ -99,7 +100,7 @@ def cancel(args, visit_id):
 
 
 @blp.route("/patients/<int:patient_id>/calendar.ics", methods=["GET"])
-@requires(*STAFF)
+@requires(Capability.VIEW_PATIENTS)
 @blp.response(200, content_type=ical.CONTENT_TYPE)
 def calendar(patient_id):
     patient = load_patient(patient_id)

@@ -2,7 +2,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.models.visit import VISIT_KINDS, VISIT_STATUSES
-from app.schedules.visits import timing
+from app.schedules.planned_visit import timing
 
 MAX_VIEW_DAYS = 31  # the nurse's views are a day or a week; a month at most per request
 _REASON = validate.Length(min=1, max=2000)

@@ -3,11 +3,11 @@
 The single-visit use cases (reschedule, complete, miss, cancel) are in `lifecycle.py`.
 Every function flushes and audits; the caller's boundary commits.
 """
-from app.audit.services import record
+from app.common.audit import log_change
 from app.extensions import db
 from app.schedules.engine import (horizon_end, plan_follow_up, plan_safety_follow_up, plan_schedule,
                                   visits_to_cancel_on)
-from app.schedules.visits import DOSE_KINDS
+from app.schedules.planned_visit import DOSE_KINDS
 from app.visits import engine_io as io
 from app.visits.lifecycle import cancel_rows
 
@@ -28,7 +28,7 @@ def create_schedule(actor, now, patient):
             for plan in plan_schedule(protocol, c1d1, calendar, booked)]
     db.session.add_all(rows)
     db.session.flush()
-    record(actor, now, "schedule:create", "schedule", patient.id,
+    log_change(actor, now, "schedule:create", "schedule", patient.id,
            after={"protocol_version": protocol.version, "c1d1": c1d1,
                   "visits": [[row.code, row.scheduled_date] for row in rows],
                   "flagged": [row.code for row in rows if row.flags]},
@@ -81,7 +81,7 @@ def _reopen(actor, now, visit, note):
     before = io.state(visit)
     visit.status, visit.status_reason = "scheduled", None
     db.session.flush()
-    record(actor, now, "visit:reopen_on_retraction", "visit", visit.id, before=before,
+    log_change(actor, now, "visit:reopen_on_retraction", "visit", visit.id, before=before,
            after=io.state(visit), reason=note, site_id=visit.site_id)
     return visit
 
@@ -143,7 +143,7 @@ def _replan(actor, now, patient, protocol, visit, plan, reason):
         visit = io.new_row(patient, protocol, plan)
         db.session.add(visit)
         db.session.flush()
-        record(actor, now, "visit:add_on_event", "visit", visit.id, after=io.state(visit),
+        log_change(actor, now, "visit:add_on_event", "visit", visit.id, after=io.state(visit),
                reason=reason, site_id=visit.site_id)
         return visit
     if visit.status != "scheduled" or io.planned(visit) == plan:
@@ -151,7 +151,7 @@ def _replan(actor, now, patient, protocol, visit, plan, reason):
     before = io.state(visit)
     io.place(visit, plan)
     db.session.flush()
-    record(actor, now, "visit:replan_on_event", "visit", visit.id, before=before,
+    log_change(actor, now, "visit:replan_on_event", "visit", visit.id, before=before,
            after=io.state(visit), reason=reason, site_id=visit.site_id)
     return visit
 

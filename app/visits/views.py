@@ -12,7 +12,7 @@ from app.common.pagination import decode_cursor, encode_cursor
 from app.extensions import db
 from app.models import Patient, Site, Visit
 from app.patients.services import site_today
-from app.schedules.visits import KINDS, timing
+from app.schedules.planned_visit import KINDS, timing
 
 # Same-day order: labs first (drawn before the dose), then imaging, then treatment, then
 # follow-up: the order a nurse works through the day.

@@ -13,8 +13,8 @@ def test_seed_creates_site_users_patients_and_screen_failures_once(app):
     from app.models import Patient, PatientEvent, Screening, User, Visit
 
     output = run_seed(app)
-    assert output.count("password") == 4
-    assert db.session.scalar(select(func.count()).select_from(User)) == 4
+    assert output.count("password") == 6  # one demo user per role
+    assert db.session.scalar(select(func.count()).select_from(User)) == 6
     patients = {p.initials: p for p in db.session.scalars(select(Patient))}
     assert len(patients) == 10
     assert patients["MB"].status == "deceased"

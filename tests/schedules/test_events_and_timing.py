@@ -5,7 +5,7 @@ import pytest
 
 from app.schedules.events import visits_to_cancel_on
 from app.schedules.planning import plan_schedule
-from app.schedules.visits import timing
+from app.schedules.planned_visit import timing
 
 C1D1 = date(2025, 3, 3)
 WEEK_20 = C1D1 + timedelta(weeks=20)  # 2025-07-21, day 140

@@ -5,7 +5,7 @@ import pytest
 
 from app.schedules.calendar import ClinicCalendar
 from app.schedules.planning import add_months, plan_follow_up, plan_imaging, plan_schedule
-from app.schedules.visits import DOSE_KINDS
+from app.schedules.planned_visit import DOSE_KINDS
 
 C1D1 = date(2025, 3, 3)  # a Monday, no holiday near it
 

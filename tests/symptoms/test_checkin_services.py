@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import Message, SymptomReport
 from app.notifications import inbound
 from app.notifications.dispatcher import Dispatcher
-from app.symptoms.checkin_services import PURPOSE, plan_checkins
+from app.symptoms.checkins.services import PURPOSE, plan_checkins
 from tests.notifications.sms_support import add_visit, outbound
 
 

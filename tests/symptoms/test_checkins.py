@@ -4,8 +4,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from app.notifications.templates import LANGUAGES, find_sensitive_terms, segments
-from app.symptoms.checkin_services import render_checkin
-from app.symptoms.checkins import KINDS, CheckinSubject, checkin_key, checkin_kind_on, due_checkins
+from app.symptoms.checkins.services import render_checkin
+from app.symptoms.checkins.rules import KINDS, CheckinSubject, checkin_key, checkin_kind_on, due_checkins
 
 C1D1 = date(2026, 3, 2)  # a Monday
 BEIJING = "Asia/Shanghai"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.symptoms.composite import composite_grade, composite_method
+from app.symptoms.grading.composite import composite_grade, composite_method
 
 SEVERITY_ALONE = [0, 1, 2, 3, 3]
 FREQUENCY_ALONE = [0, 1, 1, 2, 3]

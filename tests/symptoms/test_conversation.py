@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from app.symptoms.conversation import ConversationState, DialogueSettings, handle_message
+from app.symptoms.dialogue.conversation import ConversationState, DialogueSettings, handle_message
 
 PHONE = "+86 10 8819 6000"
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)

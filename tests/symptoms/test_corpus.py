@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from app.symptoms.evaluation import load_corpus, score_corpus
+from app.symptoms.parsing.evaluation import load_corpus, score_corpus
 
 HERE = Path(__file__).resolve().parent
 

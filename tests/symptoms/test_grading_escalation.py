@@ -2,9 +2,9 @@
 
 import pytest
 
-from app.symptoms.escalation import EscalationContext, should_escalate
-from app.symptoms.grading import AssessedSymptom, assess, pro_grade
-from app.symptoms.parser import parse_message
+from app.symptoms.grading.escalation import EscalationContext, should_escalate
+from app.symptoms.grading.grader import AssessedSymptom, assess, pro_grade
+from app.symptoms.parsing.parser import parse_message
 
 
 def _assessed(text, term):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.symptoms.measured import (grade_anemia, grade_bilirubin, grade_diarrhea, grade_fever,
+from app.symptoms.grading.measured import (grade_anemia, grade_bilirubin, grade_diarrhea, grade_fever,
                                    grade_neutrophils, grade_platelets, grade_transaminase)
 
 

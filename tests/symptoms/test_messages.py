@@ -3,7 +3,7 @@
 import pytest
 
 from app.ctcae import all_terms
-from app.symptoms.messages import TEMPLATES, render, sms_segments
+from app.symptoms.dialogue.messages import TEMPLATES, render, sms_segments
 
 LONG_PHONE = "+86 10 8819 6000 ext 1234"
 FORBIDDEN = ["sintilimab", "信迪利", "oxaliplatin", "奥沙利铂", "fluorouracil", "氟尿嘧啶", "pd-1", "chemo",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.symptoms.parser import parse_message
+from app.symptoms.parsing.parser import parse_message
 
 
 def _items(text):

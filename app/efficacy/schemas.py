@@ -1,0 +1,56 @@
+from marshmallow import Schema, fields, validate
+
+from app.efficacy.services import ENDPOINTS
+
+
+class ReportArgs(Schema):
+    cutoff = fields.Date(load_default=None, metadata={"description": "data cutoff; default today"})
+    site = fields.String(load_default=None)
+
+
+class KmArgs(ReportArgs):
+    endpoint = fields.String(load_default="os", validate=validate.OneOf(ENDPOINTS))
+
+
+class SwimmerArgs(ReportArgs):
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=300))
+
+
+class RateSchema(Schema):
+    responders = fields.Integer()
+    n_evaluable = fields.Integer()
+    rate = fields.Float(allow_none=True)
+    ci_lower = fields.Float(allow_none=True)
+    ci_upper = fields.Float(allow_none=True)
+    method = fields.String()
+
+
+class LandmarkSchema(Schema):
+    months = fields.Integer()
+    days = fields.Integer()
+    survival = fields.Float(allow_none=True)
+    ci_lower = fields.Float(allow_none=True)
+    ci_upper = fields.Float(allow_none=True)
+
+
+class SurvivalSchema(Schema):
+    n = fields.Integer()
+    events = fields.Integer()
+    median_days = fields.Float(allow_none=True)
+    ci_lower_days = fields.Float(allow_none=True)
+    ci_upper_days = fields.Float(allow_none=True)
+    method = fields.String()
+    landmarks = fields.List(fields.Nested(LandmarkSchema))
+
+
+class EfficacySchema(Schema):
+    cutoff = fields.Date()
+    n_treated = fields.Integer()
+    orr = fields.Nested(RateSchema)
+    liver_response_rate = fields.Nested(RateSchema)
+    os = fields.Nested(SurvivalSchema)
+    pfs = fields.Nested(SurvivalSchema)
+    dor = fields.Nested(SurvivalSchema)
+    ttr = fields.Nested(SurvivalSchema)
+    median_follow_up_days = fields.Float(allow_none=True)
+    follow_up = fields.Nested(SurvivalSchema)

@@ -1,0 +1,164 @@
+"""Use cases for the efficacy report: read the database once, derive, summarise, draw.
+
+Every query is set-based (one per source for all patients in scope), so the cost grows
+with the data, not with round trips. The statistics and plotting libraries are imported
+by the pure modules inside their functions, on the first report, not at start-up.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from app.assessments.bulk import gc_paused
+from app.assessments.services import to_assessment, to_scan_values
+from app.common.access import scope_to_site
+from app.common.clock import local_date
+from app.common.problems import ValidationProblem
+from app.efficacy.derivation import (
+    PatientEndpointData, day_number, derive_all_endpoints, derive_patient_endpoints,
+)
+from app.efficacy.report import efficacy_report
+from app.extensions import db
+from app.followup.proof_of_life import (
+    active_events_by_patient, first_event_date, latest_proof_of_life, proof_of_life_dates,
+)
+from app.followup.services import TREATMENT_ENDING
+from app.models import Patient, PatientEvent, TumorAssessment, Visit
+
+ENDPOINTS = ("os", "pfs", "dor", "ttr")
+
+
+def resolve_cutoff(now, cutoff: date | None) -> date:
+    """The data cutoff: today in the trial's zone unless given; never in the future."""
+    today = local_date(now, current_app.config["SITE_TIMEZONE"])
+    if cutoff is None:
+        return today
+    if cutoff > today:
+        raise ValidationProblem("The data cutoff cannot be in the future.", errors={"cutoff": ["In the future."]})
+    return cutoff
+
+
+def treated_patients(actor, cutoff: date, site=None):
+    """Patients whose C1D1 is on or before the cutoff (the treated population), in scope."""
+    statement = scope_to_site(select(Patient).where(Patient.treatment_start <= cutoff), actor, Patient.site_id)
+    if site is not None:
+        statement = statement.where(Patient.site_id == site.id)
+    return statement
+
+
+def gather(actor, cutoff: date, site=None) -> list[tuple[Patient, PatientEndpointData, list]]:
+    """(patient, endpoint inputs, active events) for every treated patient in scope."""
+    statement = treated_patients(actor, cutoff, site)
+    patients = db.session.scalars(statement.order_by(Patient.id)).all()
+    ids = statement.with_only_columns(Patient.id).order_by(None).scalar_subquery()
+    scans, imaging = _scans(ids, to_assessment), _imaging_targets(ids)
+    alive, events = proof_of_life_dates(ids), active_events_by_patient(ids)
+    return [(p, _data(p, cutoff, scans.get(p.id, ()), imaging.get(p.id, ()), alive.get(p.id, ()),
+                      events.get(p.id, [])), events.get(p.id, []))
+            for p in patients]
+
+
+def _data(patient, cutoff, scans, imaging, alive, events) -> PatientEndpointData:
+    return PatientEndpointData(
+        patient_id=patient.study_id, c1d1=patient.treatment_start, cutoff=cutoff,
+        assessments=tuple(scans), death_date=first_event_date(events, ("death",)),
+        contact_dates=tuple(alive), scheduled_imaging_dates=tuple(imaging))
+
+
+def endpoint_inputs(actor, cutoff: date, site=None) -> list[PatientEndpointData]:
+    """Endpoint inputs of every treated patient in scope, for the report over the whole trial.
+
+    The lean twin of ``gather``: plain column tuples instead of ORM entities, scans as
+    tuples (``to_scan_values``) and one grouped query for deaths instead of every event.
+    """
+    statement = treated_patients(actor, cutoff, site)
+    patients = db.session.execute(statement.with_only_columns(
+        Patient.id, Patient.study_id, Patient.treatment_start).order_by(Patient.id)).all()
+    ids = statement.with_only_columns(Patient.id).order_by(None).scalar_subquery()
+    with gc_paused():
+        scans, imaging = _scans(ids, to_scan_values), _imaging_targets(ids)
+        # OS needs only the latest proof of life up to the cutoff (see last_known_alive).
+        alive, deaths = latest_proof_of_life(ids, cutoff), _death_dates(ids)
+        return [PatientEndpointData(study_id, c1d1, cutoff, tuple(scans.get(pid, ())), deaths.get(pid),
+                                    (alive[pid],) if pid in alive else (), tuple(imaging.get(pid, ())))
+                for pid, study_id, c1d1 in patients]
+
+
+def _scans(ids, convert) -> dict[int, list]:
+    columns = (TumorAssessment.patient_id, TumorAssessment.date, TumorAssessment.target_lesions,
+               TumorAssessment.non_target, TumorAssessment.new_lesions)
+    rows = db.session.execute(select(*columns).where(
+        TumorAssessment.patient_id.in_(ids), TumorAssessment.retracted_at.is_(None)))
+    grouped = defaultdict(list)
+    for row in rows:  # plain rows: the converters read the same attribute names
+        grouped[row.patient_id].append(convert(row))
+    return grouped
+
+
+def _death_dates(ids) -> dict[int, date]:
+    """The first active death event of each patient (``first_event_date`` of "death", in SQL)."""
+    return dict(db.session.execute(
+        select(PatientEvent.patient_id, func.min(PatientEvent.date)).where(
+            PatientEvent.patient_id.in_(ids), PatientEvent.type == "death", PatientEvent.retracted_at.is_(None))
+        .group_by(PatientEvent.patient_id)).all())
+
+
+def _imaging_targets(ids) -> dict[int, list[date]]:
+    """Protocol imaging target dates from the booked schedule (empty: the protocol default)."""
+    rows = db.session.execute(select(Visit.patient_id, Visit.target_date).where(
+        Visit.patient_id.in_(ids), Visit.kind == "imaging", Visit.status != "cancelled"))
+    grouped = defaultdict(list)
+    for patient_id, target in rows:
+        grouped[patient_id].append(target)
+    return grouped
+
+
+def derive_all(actor, cutoff: date, site=None):
+    """[(patient, endpoint inputs, derived endpoints, events)] at the cutoff."""
+    return [(p, data, derive_patient_endpoints(data), events) for p, data, events in gather(actor, cutoff, site)]
+
+
+def efficacy(actor, cutoff: date, site=None) -> dict:
+    """GET /reports/efficacy: ORR, liver response rate, OS/PFS/DOR/TTR, median follow-up."""
+    derived = derive_all_endpoints(endpoint_inputs(actor, cutoff, site))
+    report = efficacy_report(derived).as_dict()
+    return {"cutoff": cutoff, "n_treated": len(derived), **report}
+
+
+def km_image(actor, cutoff: date, endpoint: str, fmt: str, site=None) -> bytes:
+    """Kaplan-Meier curve of one endpoint with numbers at risk, as PNG or SVG bytes."""
+    from app.efficacy.plots import km_plot
+
+    outcomes = [getattr(d, endpoint) for d in derive_all_endpoints(endpoint_inputs(actor, cutoff, site))]
+    outcomes = [o for o in outcomes if o is not None]
+    times, events = [o.time_days for o in outcomes], [o.event for o in outcomes]
+    title = f"{endpoint.upper()} (data cutoff {cutoff.isoformat()})"
+    return km_plot({endpoint.upper(): (times, events)}, fmt=fmt, title=title)
+
+
+def swimmer_image(actor, cutoff: date, fmt: str, site=None, limit: int = 100) -> bytes:
+    """One bar per patient: treatment, follow-up, responses, progression, death."""
+    from app.efficacy.plots import swimmer_plot
+
+    rows = [_swimmer_row(p, data, d, events) for p, data, d, events in derive_all(actor, cutoff, site)]
+    rows = sorted(rows, key=lambda r: r.follow_up_days or r.treatment_days)[-limit:]
+    return swimmer_plot(rows, fmt=fmt, title=f"Patients (data cutoff {cutoff.isoformat()})")
+
+
+def _swimmer_row(patient, data, derived, events):
+    from app.assessments.recist import CR, PR, evaluate_series
+    from app.efficacy.plots import SwimmerRow
+
+    c1d1, cutoff = data.c1d1, data.cutoff
+    ended = first_event_date([e for e in events if e.date <= cutoff], (*TREATMENT_ENDING, "death"))
+    series = evaluate_series(c1d1, [a for a in data.assessments if a.date <= cutoff])
+    responses = tuple((day_number(c1d1, t.date), t.overall_response) for t in series.timepoints
+                      if t.overall_response in (CR, PR))
+    return SwimmerRow(
+        patient_id=patient.study_id, treatment_days=day_number(c1d1, ended or cutoff),
+        follow_up_days=derived.os.time_days, responses=responses,
+        progression_day=day_number(c1d1, series.progression_date) if series.progression_date else None,
+        death_day=derived.os.time_days if derived.os.event else None, ongoing=ended is None)

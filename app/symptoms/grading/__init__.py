@@ -1,0 +1,1 @@
+"""Grading reported symptoms: PRO-CTCAE composite, measured CTCAE grades, escalation rules (pure)."""

@@ -1,0 +1,1 @@
+"""Parsing a patient's text into CTCAE-coded mentions: lexicon, matching, numbers, negation (pure)."""

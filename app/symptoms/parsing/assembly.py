@@ -1,0 +1,154 @@
+"""Turn phrase events and number readings into symptom mentions (used by parser.py)."""
+
+from __future__ import annotations
+
+from app.symptoms.parsing.lexicon import GRADED_MODIFIERS
+from app.symptoms.parsing.matching import Event
+from app.symptoms.parsing.mention import DYSPNEA, FEVER, FEVER_THRESHOLD_C, Mention, raise_attribute
+from app.symptoms.parsing.readings import Reading
+from app.symptoms.parsing.values import apply_readings
+from app.symptoms.parsing.text import is_latin_word
+
+GENERIC_PAIN = "Pain"
+BODY_PART_BEFORE, BODY_PART_AFTER = 5, 5
+SITE_WINDOW = 5  # tokens between a site word and its quality word  # tokens: "肚子一阵阵绞痛", "pain 8/10 in my belly"
+# Words that end the reach of "no"/"没有" inside a clause ("no fever and I have diarrhea").
+NEGATION_STOPPERS = frozenset({"i", "i'm", "im", "have", "has", "feel", "feeling", "got", "am", "still",
+                               "now", "有", "还", "就", "是", "感", "觉", "又"})
+
+
+def _text(tokens: list[str], start: int, end: int) -> str:
+    part = tokens[start:end]
+    return " ".join(part) if any(is_latin_word(t) for t in part) else "".join(part)
+
+
+def _body_part_term(pain: Event, events: list[Event]) -> Event | None:
+    """The body-part event that makes a generic pain word site-specific, if close enough."""
+    def distance(part: Event) -> int:
+        return pain.start - part.end if part.end <= pain.start else part.start - pain.end
+    parts = [e for e in events if e.entry.kind == "body_part" and e.clause == pain.clause]
+    near = [p for p in parts if 0 <= distance(p) <= (BODY_PART_BEFORE if p.end <= pain.start else BODY_PART_AFTER)]
+    return min(near, key=distance) if near else None
+
+
+def _mentions_from_event(event: Event, events: list[Event], tokens: list[str]) -> list[Mention]:
+    terms, flag, start = event.entry.terms, event.entry.flag, event.start
+    if terms == (GENERIC_PAIN,):
+        part = _body_part_term(event, events)
+        if part is not None:
+            terms, flag, start = part.entry.terms, part.entry.flag, min(start, part.start)
+    text = _text(tokens, start, max(event.end, start + 1))
+    return [Mention(t, event.start, event.end, event.clause, text, red_flags={flag} if flag else set())
+            for t in terms]
+
+
+def _site_pattern_events(events: list[Event], site_rules) -> list[Event]:
+    """Symptom events made from a site word and a quality word in one clause (either order)."""
+    sites = [e for e in events if e.entry.tag and e.entry.kind != "quality"]
+    found = []
+    for quality in (e for e in events if e.entry.kind == "quality"):
+        near = [s for s in sites if s.clause == quality.clause and (s.entry.tag, quality.entry.tag) in site_rules
+                and max(s.start, quality.start) - min(s.end, quality.end) <= SITE_WINDOW]
+        if near:
+            site = min(near, key=lambda s: abs(s.start - quality.start))
+            entry = site_rules[(site.entry.tag, quality.entry.tag)]
+            found.append(Event(min(site.start, quality.start), max(site.end, quality.end), entry, quality.clause))
+    return found
+
+
+def _negation_reaches(tokens: list[str], cue: Event, mention: Mention) -> bool:
+    if cue.clause != mention.clause or cue.end > mention.start:
+        return False
+    if cue.entry.kind == "negation_next":
+        return cue.end == mention.start
+    return not any(t in NEGATION_STOPPERS for t in tokens[cue.end:mention.start])
+
+
+def _apply_negation(mentions: list[Mention], events: list[Event], tokens: list[str]) -> None:
+    for cue in events:
+        kind = cue.entry.kind
+        for mention in mentions:
+            if kind in ("negation_pre", "negation_next") and _negation_reaches(tokens, cue, mention):
+                mention.negated = True
+            elif kind == "negation_post" and cue.clause == mention.clause and mention.end <= cue.start:
+                mention.negated = True
+
+
+def _distance(event: Event, mention: Mention) -> tuple[int, int]:
+    # Ties go to the symptom after the word ("very tired" beats "nausea, very").
+    if event.end <= mention.start:
+        return mention.start - event.end, 0
+    return event.start - mention.end, 1
+
+
+def _target(event_clause: int, position: Event, mentions: list[Mention]) -> Mention | None:
+    """Nearest mention in the same clause, else the last one of an earlier clause."""
+    same = [m for m in mentions if m.clause == event_clause]
+    if same:
+        return min(same, key=lambda m: _distance(position, m))
+    earlier = [m for m in mentions if m.clause < event_clause]
+    return earlier[-1] if earlier else None
+
+
+def _apply_scales(mentions: list[Mention], events: list[Event]) -> None:
+    positive = [m for m in mentions if not m.negated]
+    for event in events:
+        if event.entry.kind in GRADED_MODIFIERS:
+            target = _target(event.clause, event, positive)
+            if target is not None:
+                raise_attribute(target, event.entry.kind, event.entry.value)
+
+
+def assemble_mentions(tokens: list[str], events: list[Event], readings: list[Reading],
+                      clause_of_token: list[int], site_rules=None) -> list[Mention]:
+    """Mentions with negation, scales, values and red flags applied, merged per term."""
+    symptom_events = [e for e in events if e.entry.kind == "symptom"]
+    symptom_events += _site_pattern_events(events, site_rules or {})
+    mentions = [m for e in symptom_events for m in _mentions_from_event(e, events, tokens)]
+    _apply_negation(mentions, events, tokens)
+    _apply_scales(mentions, events)
+    apply_readings(mentions, readings, events, clause_of_token, tokens)
+    _apply_flags(mentions, events)
+    return _drop_unplaced_pain(_merge(mentions))
+
+
+def _drop_unplaced_pain(mentions: list[Mention]) -> list[Mention]:
+    """A pain word with no body part, next to a named symptom, describes that symptom
+    ("mouth sores, hurts to eat", "穿刺点肿了，有点疼"): keep it only when it stands alone."""
+    others = [m for m in mentions if m.term != GENERIC_PAIN and not m.negated]
+    return [m for m in mentions if not (m.term == GENERIC_PAIN and others)]
+
+
+def _apply_flags(mentions: list[Mention], events: list[Event]) -> None:
+    rest_clauses = {e.clause for e in events if e.entry.kind == "at_rest"}
+    for mention in mentions:
+        if mention.term == DYSPNEA and mention.clause in rest_clauses:
+            mention.red_flags.add("dyspnea_at_rest")
+        if mention.term == FEVER and mention.value is not None and mention.value >= FEVER_THRESHOLD_C:
+            mention.red_flags.add("fever_measured")
+
+
+def _merge_pair(first: Mention, other: Mention) -> None:
+    if first.negated and not other.negated:
+        first.red_flags = set()
+    first.negated = first.negated and other.negated
+    for attribute in ("severity", "frequency", "interference"):
+        value = getattr(other, attribute)
+        if value is not None:
+            raise_attribute(first, attribute, value)
+    if other.value is not None and (first.value is None or other.value > first.value):
+        first.value, first.unit = other.value, other.unit
+    if not other.negated:
+        first.red_flags |= other.red_flags
+    if other.matched_text not in first.matched_text:
+        first.matched_text = f"{first.matched_text}; {other.matched_text}"
+
+
+def _merge(mentions: list[Mention]) -> list[Mention]:
+    merged: dict[str, Mention] = {}
+    for mention in mentions:
+        if mention.term in merged:
+            _merge_pair(merged[mention.term], mention)
+        else:
+            merged[mention.term] = mention
+    return list(merged.values())
