@@ -70,7 +70,7 @@ def status_counts(url: str) -> dict:
 def throughput(url: str, count: int, latency: float, threads: int) -> float:
     from app.factory import build_app
     from app.notifications.dispatcher import Dispatcher
-    from app.notifications.twilio_gateway import TwilioGateway
+    from app.notifications.gateways.twilio import TwilioGateway
     from config import TestingConfig
 
     queue(url, count)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
 
-from app.notifications.twilio_gateway import TwilioGateway  # noqa: E402
+from app.notifications.gateways.twilio import TwilioGateway  # noqa: E402
 from tests.notifications.fake_twilio import FakeTwilio  # noqa: E402
 
 TARGETS = {0: 200.0, 50: 100.0}  # added latency (ms) → messages/s wanted

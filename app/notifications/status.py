@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Message, Patient
 from app.notifications import patient_sms
-from app.notifications.gateway import classify_delivery_error
+from app.notifications.gateways.base import classify_delivery_error
 from app.notifications.retry import STATUS_RANK, may_transition, normalise_provider_status
 
 ACTOR = "sms-status"

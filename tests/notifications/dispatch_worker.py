@@ -23,7 +23,7 @@ def main(argv=None):
     from app.models import Message
     from app.notifications.dispatcher import Dispatcher
     from app.notifications.retry import RetryPolicy
-    from app.notifications.twilio_gateway import TwilioGateway
+    from app.notifications.gateways.twilio import TwilioGateway
     from config import TestingConfig
     from tests.notifications.fake_twilio import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, DEFAULT_FROM_NUMBER
 

@@ -2,10 +2,10 @@ import logging
 
 import pytest
 
-from app.notifications.console_gateway import ConsoleGateway
-from app.notifications.gateway import (SendResult, check_send_arguments, classify_delivery_error,
+from app.notifications.gateways.console import ConsoleGateway
+from app.notifications.gateways.base import (SendResult, check_send_arguments, classify_delivery_error,
                                        classify_error, make_gateway)
-from app.notifications.twilio_gateway import TwilioGateway
+from app.notifications.gateways.twilio import TwilioGateway
 
 TWILIO_CONFIG = {"SMS_BACKEND": "twilio", "TWILIO_ACCOUNT_SID": "AC" + "1" * 32,
                  "TWILIO_AUTH_TOKEN": "token", "TWILIO_FROM_NUMBER": "+15005550006"}
@@ -89,7 +89,7 @@ def test_messaging_service_alone_is_enough():
 
 def test_console_gateway_keeps_last_n_and_logs(caplog):
     gateway = ConsoleGateway(keep_last=2)
-    with caplog.at_level(logging.INFO, logger="app.notifications.console_gateway"):
+    with caplog.at_level(logging.INFO, logger="app.notifications.gateways.console"):
         results = [gateway.send("+861380000000" + str(i), f"body {i}") for i in range(3)]
     assert [m.body for m in gateway.messages] == ["body 1", "body 2"]
     assert all(r.status == "sent" and r.provider_sid.startswith("CONSOLE") for r in results)

@@ -3,8 +3,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from app.notifications.gateway import make_gateway
-from app.notifications.twilio_gateway import TwilioGateway, rebase_url
+from app.notifications.gateways.base import make_gateway
+from app.notifications.gateways.twilio import TwilioGateway, rebase_url
 from tests.notifications.fake_twilio import FakeTwilio
 
 TO = "+8613800000000"

@@ -18,7 +18,7 @@ from twilio.base.exceptions import TwilioRestException, TwilioServiceException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from app.notifications.gateway import SendResult, check_send_arguments, classify_error
+from app.notifications.gateways.base import SendResult, check_send_arguments, classify_error
 
 DEFAULT_TIMEOUT_SECONDS = 10.0
 _POOL_SIZE = 32
@@ -78,7 +78,8 @@ class TwilioGateway:
                    messaging_service_sid=config.get("TWILIO_MESSAGING_SERVICE_SID"),
                    api_base_url=config.get("TWILIO_API_BASE_URL"))
 
-    def send(self, to_e164: str, body: str, *, status_callback_url: str | None = None) -> SendResult:
+    def send(self, to_e164: str, body: str, *, status_callback_url: str | None = None,
+             template=None) -> SendResult:
         """Create one Message; provider and network errors come back classified, never raised."""
         check_send_arguments(to_e164, body)
         extra = {"status_callback": status_callback_url} if status_callback_url else {}

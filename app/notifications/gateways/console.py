@@ -7,7 +7,7 @@ import uuid
 from collections import deque
 from dataclasses import dataclass
 
-from app.notifications.gateway import SendResult, check_send_arguments
+from app.notifications.gateways.base import SendResult, check_send_arguments
 
 _log = logging.getLogger(__name__)
 
@@ -30,7 +30,8 @@ class ConsoleGateway:
         self._lock = threading.Lock()
         self._log = logger or _log
 
-    def send(self, to_e164: str, body: str, *, status_callback_url: str | None = None) -> SendResult:
+    def send(self, to_e164: str, body: str, *, status_callback_url: str | None = None,
+             template=None) -> SendResult:
         """Record and log the message; always succeeds with status "sent"."""
         check_send_arguments(to_e164, body)
         message = ConsoleMessage("CONSOLE" + uuid.uuid4().hex, to_e164, body, status_callback_url)

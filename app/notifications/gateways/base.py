@@ -42,11 +42,30 @@ class SendResult:
         return self.status != "failed"
 
 
+@dataclass(frozen=True)
+class TemplateRef:
+    """Which named SMS template a message was rendered from, and with what variables.
+
+    Twilio and the console send the rendered `body`; the mainland-China providers are
+    template-only and send the template's approved code plus these parameters instead.
+    `params` holds the template's declared variables in declaration order, values as strings.
+    """
+
+    name: str
+    language: str  # "zh" | "en"
+    params: tuple[tuple[str, str], ...] = ()
+
+    def as_dict(self) -> dict[str, str]:
+        return dict(self.params)
+
+
 class Gateway(Protocol):
     """Anything that can hand one SMS to a provider."""
 
-    def send(self, to_e164: str, body: str, *, status_callback_url: str | None = None) -> SendResult:
-        """Send `body` to `to_e164`; classify provider errors instead of raising them."""
+    def send(self, to_e164: str, body: str, *, status_callback_url: str | None = None,
+             template: TemplateRef | None = None) -> SendResult:
+        """Send `body` (rendered from `template`) to `to_e164`; classify provider errors
+        instead of raising them. Template-only providers need `template`."""
         ...
 
 
@@ -85,11 +104,11 @@ def make_gateway(config: Mapping) -> Gateway:
     """Build the gateway named by config["SMS_BACKEND"] ("console" by default, or "twilio")."""
     backend = (config.get("SMS_BACKEND") or "console").lower()
     if backend == "console":
-        from app.notifications.console_gateway import ConsoleGateway
+        from app.notifications.gateways.console import ConsoleGateway
 
         return ConsoleGateway()
     if backend == "twilio":
-        from app.notifications.twilio_gateway import TwilioGateway
+        from app.notifications.gateways.twilio import TwilioGateway
 
         return TwilioGateway.from_config(config)
     raise ValueError(f"unknown SMS_BACKEND {backend!r}; expected 'console' or 'twilio'")

@@ -1,0 +1,1 @@
+"""Provider webhooks (inbound replies and delivery receipts), one module per provider."""
