@@ -10,6 +10,8 @@ from app.common.clock import SystemClock
 from flask_smorest import Api
 
 from app.extensions import db, migrate
+from app.notifications.inbound_handlers import register_text_handler
+from app.symptoms.services import handle_inbound_text
 
 # One line per domain; each module exposes `blp` (a flask_smorest.Blueprint).
 BLUEPRINTS = (
@@ -49,6 +51,7 @@ def build_app(config=None, clock=None):
     errors.install(app)
     _register_blueprints(app)
     _register_cli(app)
+    _register_inbound_handlers()
     app.add_url_rule("/health", "health", health)
     return app
 
@@ -95,6 +98,11 @@ def _register_blueprints(app):
 def _register_cli(app):
     for name in CLI_MODULES:
         importlib.import_module(name).register(app)
+
+
+def _register_inbound_handlers():
+    """Domains plug into inbound SMS here: notifications never imports them."""
+    register_text_handler(lambda actor, now, patient, message: handle_inbound_text(now, patient, message))
 
 
 def health():

@@ -17,6 +17,7 @@ from app.common.problems import Conflict
 from app.extensions import db
 from app.models import Alert, Patient, SymptomReport, User
 from app.notifications.outbox import enqueue
+from app.notifications.templates import render
 
 log = logging.getLogger(__name__)
 SYMPTOM_KIND = "symptom"
@@ -25,12 +26,8 @@ MERGE_WINDOW = timedelta(hours=24)
 PAGE_PURPOSE = "alert"
 AUDITED = ("status", "kind", "ctcae_term", "grade", "reasons", "occurrences", "last_event_at",
            "symptom_report_id", "acknowledged_at", "acknowledged_by_id", "acknowledgement_note")
-PAGE_TEXT = {
-    True: "研究提醒#{id}：患者{study_id}报告的症状需立即处理，请登录系统查看。"
-          "Study alert #{id}: patient {study_id} needs attention NOW. Please log in.",
-    False: "研究提醒#{id}：患者{study_id}报告的症状需今天查看，请登录系统。"
-           "Study alert #{id}: patient {study_id} needs review today. Please log in.",
-}
+PAGE_TEMPLATE = {True: "nurse_page_urgent", False: "nurse_page_review"}  # in sms_templates.yaml
+STAFF_LANGUAGE = "zh"  # the zh page texts carry the English sentence too: the trial's nurses read both
 
 
 def _open_same_term(patient_id: int, term: str, now: datetime) -> Alert | None:
@@ -100,9 +97,9 @@ def page_on_call(now: datetime, patient: Patient, alert: Alert, urgent: bool) ->
     if not staff:
         log.warning("alert %s at site %s: nobody on call with a phone; the alert waits in the list",
                     alert.id, patient.site_id)
-    body = PAGE_TEXT[urgent].format(id=alert.id, study_id=patient.study_id)
+    sms = render(PAGE_TEMPLATE[urgent], STAFF_LANGUAGE, alert_id=alert.id, study_id=patient.study_id)
     for user in staff:
-        enqueue(to_number=user.phone, body=body, purpose=PAGE_PURPOSE, now=now, site_id=patient.site_id,
+        enqueue(to_number=user.phone, sms=sms, purpose=PAGE_PURPOSE, now=now, site_id=patient.site_id,
                 user_id=user.id, idempotency_key=f"page:{alert.id}:{alert.occurrences}:{user.id}")
     return len(staff)
 

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -41,3 +41,7 @@ class Message(TimestampMixin, db.Model):
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Which named template produced an outbound text, and its variables in declared order
+    # ([[name, value], ...]): template-only providers send these instead of `body`.
+    template_name: Mapped[str | None] = mapped_column(String(64))
+    template_params: Mapped[list | None] = mapped_column(JSON)

@@ -25,6 +25,7 @@ from app.notifications.gateways.base import Gateway, SendResult, make_gateway
 from app.notifications.quiet_hours import local_day_bounds
 from app.notifications.retry import RetryPolicy, next_attempt_at, should_retry
 from app.notifications.send_policy import DEFAULT_DAILY_BUDGET, decide
+from app.notifications.templates import RenderedSms
 
 log = logging.getLogger(__name__)
 ACTOR = "sms-dispatcher"
@@ -91,8 +92,8 @@ class Dispatcher:
     def _process(self, ids: list[int], token: str, stats: SweepStats) -> None:
         to_send = self._decide_batch(ids, token, stats)
         db.session.commit()
-        futures = {self.pool.submit(self._send, to, body, message_id): (message_id, attempts, body)
-                   for message_id, attempts, to, body in to_send}
+        futures = {self.pool.submit(self._send, to, sms, message_id): (message_id, attempts, sms)
+                   for message_id, attempts, to, sms in to_send}
         pending = set(futures)
         while pending:
             # Record every answer that has arrived in one transaction: one commit per
@@ -100,8 +101,8 @@ class Dispatcher:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             _relax_commit_durability()
             for future in done:
-                message_id, attempts, body = futures[future]
-                self._record(message_id, token, attempts, body, future.result(), stats)
+                message_id, attempts, sms = futures[future]
+                self._record(message_id, token, attempts, sms, future.result(), stats)
             db.session.commit()
 
     def _decide_batch(self, ids, token, stats) -> list[tuple]:
@@ -115,7 +116,7 @@ class Dispatcher:
             sent_today = _sent_today(sent_times, patient, now)
             decision = decide(message, patient, now, sent_today, self.daily_budget)
             if decision.action == "send":
-                to_send.append((message.id, message.attempts, message.to_number, decision.body))
+                to_send.append((message.id, message.attempts, message.to_number, decision.sms))
                 if patient is not None:
                     sent_times.setdefault(patient.id, []).append(now)
             elif decision.action == "cancel":
@@ -124,20 +125,20 @@ class Dispatcher:
                 stats.deferred += outbox.mark_deferred(message.id, token, decision.until, decision.reason)
         return to_send
 
-    def _send(self, to: str, body: str, message_id: int) -> SendResult:
+    def _send(self, to: str, sms: RenderedSms, message_id: int) -> SendResult:
         callback = self.status_callback_base and f"{self.status_callback_base}?m={message_id}"
         try:
-            return self.gateway.send(to, body, status_callback_url=callback)
+            return self.gateway.send(to, sms.text, status_callback_url=callback, template=sms.template)
         except ValueError as error:  # a number or body no provider accepts: retrying cannot help
             return SendResult(None, "failed", None, str(error))
         except Exception as error:  # a gateway bug must not lose the message: retry later
             log.exception("gateway raised for message %s", message_id)
             return SendResult(None, "failed", None, f"{type(error).__name__}: {error}", retryable=True)
 
-    def _record(self, message_id, token, attempts, body, result: SendResult, stats: SweepStats) -> None:
+    def _record(self, message_id, token, attempts, sms, result: SendResult, stats: SweepStats) -> None:
         now = utcnow()
         if result.ok:
-            settled = outbox.mark_sent(message_id, token, now, result.provider_sid, body)
+            settled = outbox.mark_sent(message_id, token, now, result.provider_sid, sms)
             stats.sent += settled
         elif should_retry(attempts, result.retryable, self.policy):
             at = next_attempt_at(now, attempts, True, self.rng(), self.policy)

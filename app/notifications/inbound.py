@@ -7,7 +7,6 @@ the next dispatcher sweep (every 30 s).
 """
 from __future__ import annotations
 
-import importlib.util
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -15,11 +14,11 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Message, Patient, Site
-from app.notifications import patient_sms
+from app.notifications import inbound_handlers, patient_sms
 from app.notifications.keywords import Keyword, classify_keyword
 from app.notifications.outbox import enqueue
 from app.notifications.send_policy import KEYWORD_PURPOSE
-from app.notifications.templates import render_reply
+from app.notifications.templates import RenderedSms, render_reply
 from app.patients.services import site_today, touch_contact
 
 ACTOR = "sms-inbound"
@@ -76,26 +75,21 @@ def _from_patient(now: datetime, patient: Patient, message: Message) -> None:
             _reply(now, patient, message, index, REPLY_PURPOSE, text)
 
 
-def handle_patient_text(actor, now: datetime, patient: Patient, message: Message) -> list[str]:
-    """Free text from a patient: the symptom pipeline grades it and returns reply texts.
-
-    Until app/symptoms/services.py exists the message is only stored (the nurse sees it in
-    the patient's message list) and nothing is answered.
-    """
-    if importlib.util.find_spec("app.symptoms.services") is None:
-        return []
-    from app.symptoms.services import handle_inbound_text
-
-    return list(handle_inbound_text(now, patient, message) or [])
+def handle_patient_text(actor, now: datetime, patient: Patient, message: Message) -> list[RenderedSms]:
+    """Free text from a patient goes to the handler a domain registered (symptoms grades it
+    and returns the replies). With none registered the message is only stored (the nurse
+    sees it in the patient's message list) and nothing is answered."""
+    text_handler = inbound_handlers.handler()
+    return list(text_handler(actor, now, patient, message) or []) if text_handler else []
 
 
-def _keyword_text(patient: Patient, keyword: Keyword) -> str:
+def _keyword_text(patient: Patient, keyword: Keyword) -> RenderedSms:
     site = patient.site
-    return render_reply(_KEYWORD_REPLIES[keyword], patient.language, site.sms_label(patient.language), site.phone or "")
+    return render_reply(_KEYWORD_REPLIES[keyword], patient.language, site.sms_label(patient.language), site.phone)
 
 
 def _reply(now, patient, message, index, purpose, text) -> None:
-    enqueue(to_number=patient.phone, body=text, purpose=purpose, now=now, patient=patient,
+    enqueue(to_number=patient.phone, sms=text, purpose=purpose, now=now, patient=patient,
             idempotency_key=f"reply:{message.provider_sid}:{index}")
 
 
@@ -107,5 +101,5 @@ def _reply_to_stranger(now: datetime, message: Message) -> None:
     if recent is not None or site is None or not message.from_number.startswith("+"):
         return
     language = "zh" if message.from_number.startswith("+86") else "en"
-    enqueue(to_number=message.from_number, body=render_reply("unknown_sender", language, site.sms_label(language), site.phone or ""),
+    enqueue(to_number=message.from_number, sms=render_reply("unknown_sender", language, site.sms_label(language), site.phone),
             purpose=UNKNOWN_SENDER_PURPOSE, now=now, idempotency_key=f"reply:{message.provider_sid}:0")

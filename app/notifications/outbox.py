@@ -15,20 +15,25 @@ from sqlalchemy import case, select, update
 
 from app.extensions import db
 from app.models import Message
+from app.notifications.gateways.base import TemplateRef
 from app.notifications.retry import RetryPolicy, lease_expires_at
+from app.notifications.templates import RenderedSms
 
 UNSENT = ("queued", "sending")
 
 
-def enqueue(*, to_number: str, body: str, purpose: str, now: datetime, patient=None, site_id=None,
+def enqueue(*, to_number: str, sms: RenderedSms, purpose: str, now: datetime, patient=None, site_id=None,
             user_id=None, visit_id=None, idempotency_key=None, send_at=None, expires_at=None) -> Message | None:
     """Add an outbound message to the caller's transaction (nothing is sent before it commits).
 
+    `sms` comes from `app.notifications.templates.render`: the row keeps its text and which
+    template (name and parameters) produced it. `send_at`/`expires_at` are UTC-aware instants.
     With an `idempotency_key` already used, nothing is added and None is returned.
     """
     if idempotency_key and _key_taken(idempotency_key):
         return None
-    message = Message(direction="outbound", to_number=to_number, body=body, purpose=purpose, status="queued",
+    message = Message(direction="outbound", to_number=to_number, body=sms.text, purpose=purpose, status="queued",
+                      template_name=sms.template.name, template_params=template_params(sms.template),
                       attempts=0, next_attempt_at=send_at or now, expires_at=expires_at,
                       idempotency_key=idempotency_key, visit_id=visit_id, user_id=user_id,
                       patient_id=getattr(patient, "id", None),
@@ -36,6 +41,28 @@ def enqueue(*, to_number: str, body: str, purpose: str, now: datetime, patient=N
     db.session.add(message)
     db.session.flush()
     return message
+
+
+def template_params(ref: TemplateRef | None) -> dict | None:
+    """A TemplateRef as stored in `messages.template_params`:
+    {"language": "zh", "params": [[variable, value], ...]} with the variables in declared order."""
+    if ref is None:
+        return None
+    return {"language": ref.language, "params": [[name, value] for name, value in ref.params]}
+
+
+def template_ref(message: Message) -> TemplateRef | None:
+    """The TemplateRef a stored row was rendered from (None for rows written before templates)."""
+    if not message.template_name:
+        return None
+    stored = message.template_params or {}
+    return TemplateRef(message.template_name, stored.get("language", "zh"),
+                       tuple((name, value) for name, value in stored.get("params", [])))
+
+
+def stored_sms(message: Message) -> RenderedSms:
+    """The queued row's text and template, as it was rendered when queued."""
+    return RenderedSms(message.body, template_ref(message))
 
 
 def _key_taken(key: str) -> bool:
@@ -98,12 +125,14 @@ def _settle(message_id: int, token: str, **values) -> bool:
     return db.session.execute(statement).rowcount == 1
 
 
-def mark_sent(message_id: int, token: str, now: datetime, provider_sid: str | None, body: str) -> bool:
-    """Record the provider's acceptance. A status callback may already have moved the row
-    further (delivered), so the status only moves forward from "sending"."""
+def mark_sent(message_id: int, token: str, now: datetime, provider_sid: str | None, sms: RenderedSms) -> bool:
+    """Record the provider's acceptance of `sms` (the text as sent: a reminder is rendered
+    again at send time). A status callback may already have moved the row further
+    (delivered), so the status only moves forward from "sending"."""
     forward = case((Message.status.in_(UNSENT), "sent"), else_=Message.status)
-    return _settle(message_id, token, status=forward, provider_sid=provider_sid, sent_at=now, body=body,
-                   error_code=None, error_message=None)
+    return _settle(message_id, token, status=forward, provider_sid=provider_sid, sent_at=now, body=sms.text,
+                   template_name=sms.template and sms.template.name,
+                   template_params=template_params(sms.template), error_code=None, error_message=None)
 
 
 def mark_retry(message_id: int, token: str, at: datetime, error_code, error_message) -> bool:

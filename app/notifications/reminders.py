@@ -19,7 +19,7 @@ from app.notifications.outbox import enqueue
 from app.notifications.patient_sms import NO_SMS_STATUSES
 from app.notifications.quiet_hours import parse_clock
 from app.notifications.reminder_rules import ReminderSettings, reminder_slots
-from app.notifications.templates import render_reminder
+from app.notifications.templates import RenderedSms, render_reminder
 
 PURPOSE = "reminder"
 PLAN_AHEAD = timedelta(hours=36)  # rows appear in the patient's message list before they go
@@ -31,7 +31,7 @@ class Decision:
     """What the dispatcher does with one claimed message: "send", "cancel" or "defer"."""
 
     action: str
-    body: str | None = None
+    sms: RenderedSms | None = None  # what to send, for "send"
     reason: str | None = None
     until: datetime | None = None
 
@@ -64,7 +64,7 @@ def plan_reminders(now: datetime, ahead: timedelta = PLAN_AHEAD) -> int:
         for slot in reminder_slots(visit.kind, visit.scheduled_date, patient.site.timezone, settings_for(patient)):
             if slot.expires_at_utc <= now or slot.send_at_utc > now + ahead:
                 continue
-            message = enqueue(to_number=patient.phone, body=_render(visit, patient, slot.slot_id), purpose=PURPOSE,
+            message = enqueue(to_number=patient.phone, sms=_render(visit, patient, slot.slot_id), purpose=PURPOSE,
                               now=now, patient=patient, visit_id=visit.id, send_at=slot.send_at_utc,
                               expires_at=slot.expires_at_utc,
                               idempotency_key=reminder_key(visit.id, slot.slot_id, visit.scheduled_date))
@@ -98,10 +98,10 @@ def current_reminder(message, patient: Patient, now: datetime) -> Decision:
         return Decision("cancel", reason="the reminder's moment has passed")
     if now < slot.send_at_utc:
         return Decision("defer", reason="not yet due", until=slot.send_at_utc)
-    return Decision("send", body=_render(visit, patient, slot_id))
+    return Decision("send", sms=_render(visit, patient, slot_id))
 
 
-def _render(visit: Visit, patient: Patient, slot_id: str) -> str:
+def _render(visit: Visit, patient: Patient, slot_id: str) -> RenderedSms:
     site = patient.site
     return render_reminder(slot_id, visit.kind, patient.language, visit.scheduled_date, site.sms_label(patient.language),
-                           site.phone or "", None)
+                           site.phone)

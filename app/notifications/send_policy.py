@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from app.models import Message, Patient
 from app.notifications import reminders
+from app.notifications.outbox import stored_sms
 from app.notifications.patient_sms import NO_SMS_STATUSES
 from app.notifications.quiet_hours import local_instant, next_allowed_send_time
 from app.notifications.reminders import Decision
@@ -26,7 +27,7 @@ DEFAULT_DAILY_BUDGET = 4
 def decide(message: Message, patient: Patient | None, now: datetime, sent_today: int, budget: int) -> Decision:
     """Send, cancel or defer `message`; `sent_today` counts the patient's sends this local day."""
     if patient is None:  # a nurse being paged, or an unknown sender's single reply
-        return _expiry(message, now) or Decision("send", body=message.body)
+        return _expiry(message, now) or Decision("send", sms=stored_sms(message))
     if message.purpose != KEYWORD_PURPOSE:
         refusal = _refusal(patient)
         if refusal:
@@ -34,13 +35,13 @@ def decide(message: Message, patient: Patient | None, now: datetime, sent_today:
     decision = _expiry(message, now)
     if decision:
         return decision
-    body = message.body
+    sms = stored_sms(message)
     if message.purpose == reminders.PURPOSE:
         decision = reminders.current_reminder(message, patient, now)
         if decision.action != "send":
             return decision
-        body = decision.body
-    return _timing(message, patient, now, sent_today, budget) or Decision("send", body=body)
+        sms = decision.sms
+    return _timing(message, patient, now, sent_today, budget) or Decision("send", sms=sms)
 
 
 def _refusal(patient: Patient) -> str | None:

@@ -1,7 +1,8 @@
 """Symptom reports by SMS: run the pure dialogue on the patient's open report, store, escalate.
 
 `handle_inbound_text` is the symptom pipeline the inbound webhook calls for a patient's free
-text; it returns the reply texts (the caller queues them in the outbox). The dialogue state
+text (registered at app start with app.notifications.inbound_handlers, so notifications never
+imports symptoms); it returns the rendered replies (the caller queues them in the outbox). The dialogue state
 lives in SymptomReport.conversation while the report is "awaiting_answer".
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from app.alerts.services import alert_unclear_message, raise_symptom_alert
 from app.common.audit import log_change, snapshot
 from app.extensions import db
+from app.notifications.templates import RenderedSms
 from app.models import Message, Patient, SymptomItem, SymptomReport, Visit
 from app.symptoms.dialogue.conversation import DEFAULT_EXPIRY, DialogueSettings, Escalation, Outcome, handle_message
 from app.symptoms.grading.escalation import EscalationContext
@@ -36,8 +38,9 @@ def _plain(text: str) -> str:
     return " ".join(text.strip(_TRIM).lower().split())
 
 
-def handle_inbound_text(now: datetime, patient: Patient, message: Message) -> list[str]:
-    """Grade one inbound SMS in the patient's dialogue; returns the replies to send."""
+def handle_inbound_text(now: datetime, patient: Patient, message: Message) -> list[RenderedSms]:
+    """Grade one inbound SMS in the patient's dialogue; returns the replies to queue (rendered
+    templates). Stores or updates the patient's open SMS report, raises alerts, flushes."""
     report = _open_sms_report(patient.id)
     if report is not None and _abandoned(report, now):
         close_abandoned_report(ACTOR, now, report)

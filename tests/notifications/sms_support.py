@@ -37,3 +37,11 @@ def post_signed(client, url, params, auth_token, signature_url=None):
     webhook = sign_webhook(auth_token, signature_url or url, params)
     path = url.removeprefix(PUBLIC_BASE_URL)
     return client.post(path, data=params, headers=webhook.headers)
+
+
+def plain_sms(text: str):
+    """A RenderedSms for outbox tests whose wording does not matter (a made-up template name)."""
+    from app.notifications.gateways.base import TemplateRef
+    from app.notifications.templates import RenderedSms
+
+    return RenderedSms(text, TemplateRef("test_only", "en", (("text", text),)))

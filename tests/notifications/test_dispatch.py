@@ -7,7 +7,7 @@ from app.extensions import db
 from app.models import Alert, Message, Patient
 from app.notifications import outbox
 from app.notifications.dispatcher import Dispatcher
-from tests.notifications.sms_support import outbound, twilio_config
+from tests.notifications.sms_support import outbound, plain_sms, twilio_config
 
 
 @pytest.fixture
@@ -28,14 +28,14 @@ def patient(enroll):
 
 
 def queue(patient, clock, body="Hello", purpose="reply", **kwargs):
-    message = outbox.enqueue(to_number=patient.phone, body=body, purpose=purpose, now=clock.now(),
+    message = outbox.enqueue(to_number=patient.phone, sms=plain_sms(body), purpose=purpose, now=clock.now(),
                              patient=patient, **kwargs)
     db.session.commit()
     return message.id
 
 
 def test_nothing_is_sent_for_a_rolled_back_transaction(patient, clock, dispatcher, fake_twilio):
-    outbox.enqueue(to_number=patient.phone, body="never", purpose="reply", now=clock.now(), patient=patient)
+    outbox.enqueue(to_number=patient.phone, sms=plain_sms("never"), purpose="reply", now=clock.now(), patient=patient)
     db.session.rollback()
     assert dispatcher.sweep().claimed == 0 and fake_twilio.requests == []
 
@@ -121,7 +121,7 @@ def test_expired_lease_is_recovered_and_sent(patient, clock, dispatcher, fake_tw
     clock.set(clock.now() + timedelta(minutes=5))
     stats = dispatcher.sweep()
     assert (stats.recovered, stats.sent) == (1, 1)
-    assert outbox.mark_sent(message_id, "dead-sweep", clock.now(), "SMlate", "x") is False  # lease lost
+    assert outbox.mark_sent(message_id, "dead-sweep", clock.now(), "SMlate", plain_sms("x")) is False  # lease lost
 
 
 def test_daily_budget_defers_to_the_next_morning(patient, clock, dispatcher, fake_twilio):
@@ -151,3 +151,31 @@ def test_withdrawn_patients_get_nothing(patient, clock, dispatcher, fake_twilio)
     assert dispatcher.sweep().cancelled == 1
     assert db.session.get(Message, message_id).error_message == "patient is withdrawn"
     assert outbound(status="cancelled")[0].id == message_id
+
+
+def test_the_outbox_keeps_the_template_and_the_gateway_gets_it(app, patient, clock):
+    from app.notifications.gateways.base import SendResult
+    from app.notifications.templates import render
+
+    class Recording:
+        def __init__(self):
+            self.calls = []
+
+        def send(self, to, body, *, status_callback_url=None, template=None):
+            self.calls.append((body, template))
+            return SendResult("SM1", "sent")
+
+    sms = render("symptom_escalated", "en", phone="+861088196114")
+    message_id = outbox.enqueue(to_number=patient.phone, sms=sms, purpose="reply", now=clock.now(), patient=patient).id
+    db.session.commit()
+    gateway = Recording()
+    sweeper = Dispatcher.from_app(app, gateway=gateway)
+    try:
+        assert sweeper.sweep().sent == 1
+    finally:
+        sweeper.close()
+    assert gateway.calls == [(sms.text, sms.template)]
+    row = db.session.get(Message, message_id)
+    assert (row.template_name, row.template_params) == (
+        "symptom_escalated", {"language": "en", "params": [["phone", "+861088196114"]]})
+    assert outbox.template_ref(row) == sms.template

@@ -2,6 +2,8 @@
 from datetime import date, datetime, timezone
 
 import pytest
+
+from tests.notifications.sms_support import plain_sms
 from sqlalchemy import update
 
 from app.extensions import db
@@ -122,7 +124,7 @@ def test_system_messages_respect_quiet_hours_across_midnight(patient, clock, dis
     from app.notifications import outbox
 
     clock.set(at(now))
-    outbox.enqueue(to_number=patient.phone, body="news", purpose="system", now=clock.now(), patient=patient)
+    outbox.enqueue(to_number=patient.phone, sms=plain_sms("news"), purpose="system", now=clock.now(), patient=patient)
     db.session.commit()
     stats = dispatcher.sweep()
     assert (stats.sent, stats.deferred) == ((1, 0) if sendable else (0, 1))

@@ -1,84 +1,115 @@
-"""Every patient-facing text: fits 2 SMS segments, discloses nothing, matches its snapshot.
+"""Every SMS template × language: declared variables, never empty, fits 2 segments, discloses
+nothing, matches its snapshot; and the one segment counter.
 
 Regenerate snapshots after a deliberate wording change with:
     UPDATE_SNAPSHOTS=1 .venv/bin/python -m pytest tests/notifications/test_templates.py
 """
 import itertools
 import os
-from datetime import date, time
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from app.ctcae import all_terms
 from app.notifications.reminder_rules import ADVANCE, DAY_OF
-from app.notifications.templates import (LANGUAGES, REPLY_KINDS, find_sensitive_terms, format_date,
-                                         load_templates, render_reminder, render_reply, segments,
-                                         sms_encoding)
+from app.notifications.sms_segments import segments, sms_encoding
+from app.notifications.templates import (LANGUAGES, TemplateError, check_file, find_sensitive_terms, format_date,
+                                         load_templates, longest_fixed, longest_values, problems, render,
+                                         render_reminder, render_reply, templates)
+from app.symptoms.dialogue.messages import render as render_dialogue
 
 SNAPSHOTS = Path(__file__).with_name("snapshots")
 UPDATE = os.environ.get("UPDATE_SNAPSHOTS") == "1"
 VISIT_KINDS = ("haic", "sintilimab", "labs", "imaging", "safety_follow_up", "survival_follow_up")
+REPLY_KINDS = ("help", "opt_out", "opt_in", "unknown_sender")
 SLOTS = (ADVANCE, DAY_OF)
 SITE = {"en": "Study Clinic", "zh": "研究门诊"}
 PHONE = "010-88196114"
-# The longest values we promise to fit: check site config against these limits.
-LONGEST_SITE = {"en": "Beijing Study Clinic, Ward 5", "zh": "北京研究门诊五病区"}
-LONGEST_PHONE = "+86 10 8819 6114"
-LONGEST_DATE = date(2026, 12, 30)
-ARRIVALS = {"haic": time(7, 30), "sintilimab": time(8, 0)}  # others render without arrival time
-REMINDERS = list(itertools.product(SLOTS, VISIT_KINDS, LANGUAGES))
-REPLIES = list(itertools.product(REPLY_KINDS, LANGUAGES))
+ALL = list(itertools.product(sorted(templates()), LANGUAGES))
+LAY_TERMS = [t.term for t in all_terms() if t.lay_en] + ["Hypothyroidism"]  # the last has no lay name
 
 
-def _reminder(slot, kind, language, site=None, phone=PHONE, day=date(2026, 3, 5), arrival="default"):
-    arrival = ARRIVALS.get(kind) if arrival == "default" else arrival
-    return render_reminder(slot, kind, language, day, site or SITE[language], phone, arrival)
+def _longest(name, language):
+    return render(name, language, fixed=longest_fixed(language), **longest_values(name, language))
 
 
 @pytest.mark.parametrize("text, encoding, count", [
     ("", "GSM-7", 1), ("a" * 160, "GSM-7", 1), ("a" * 161, "GSM-7", 2), ("a" * 306, "GSM-7", 2),
     ("a" * 307, "GSM-7", 3), ("[" * 80, "GSM-7", 1), ("[" * 81, "GSM-7", 2),   # extension = 2 septets
+    ("]" * 76 * 2, "GSM-7", 2), ("]" * 153, "GSM-7", 3),  # an escape pair is never split: 76 a part
+    ("a" + "]" * 76, "GSM-7", 1), ("a" * 152 + "]", "GSM-7", 1), ("a" * 305 + "]", "GSM-7", 3),
     ("a" * 159 + "€", "GSM-7", 2), ("é" * 160, "GSM-7", 1), ("ç", "UCS-2", 1),
     ("中" * 70, "UCS-2", 1), ("中" * 71, "UCS-2", 2), ("中" * 134, "UCS-2", 2), ("中" * 135, "UCS-2", 3),
     ("a" * 159 + "中", "UCS-2", 3),                                         # one CJK char switches all
-    ("😀" * 35, "UCS-2", 1), ("😀" * 36, "UCS-2", 2),                          # surrogate pairs count 2
+    ("😀" * 35, "UCS-2", 1), ("😀" * 36, "UCS-2", 2), ("😀" * 40, "UCS-2", 2),  # UTF-16 units
+    ("😀" * 66, "UCS-2", 2), ("😀" * 67, "UCS-2", 3),                          # 33 pairs a part, never split
+    ("中" * 66 + "😀" + "中" * 67, "UCS-2", 3),
 ])
 def test_segments(text, encoding, count):
     assert sms_encoding(text) == encoding
     assert segments(text) == count
 
 
-@pytest.mark.parametrize("slot, kind, language", REMINDERS)
-def test_reminders_fit_two_segments_with_longest_values(slot, kind, language):
-    text = _reminder(slot, kind, language, LONGEST_SITE[language], LONGEST_PHONE, LONGEST_DATE, time(10, 30))
-    assert segments(text) <= 2, f"{len(text)} chars: {text}"
+def test_every_message_kind_is_a_template():
+    names = set(templates())
+    assert {f"reply_{kind}" for kind in REPLY_KINDS} <= names
+    assert {"reminder_advance", "reminder_day_of", "checkin_weekly", "checkin_post_haic", "symptom_urgent",
+            "symptom_ask_severity", "nurse_page_urgent", "nurse_page_review", "form_link"} <= names
+    assert len(names) == 28  # a loader that lost templates would pass vacuously
 
 
-@pytest.mark.parametrize("kind, language", REPLIES)
-def test_replies_fit_two_segments_with_longest_values(kind, language):
-    assert segments(render_reply(kind, language, LONGEST_SITE[language], LONGEST_PHONE)) <= 2
+@pytest.mark.parametrize("name, language", ALL)
+def test_every_template_fits_and_discloses_nothing_with_longest_values(name, language):
+    rendered = _longest(name, language)
+    assert problems(rendered) == [], rendered.text
+    assert "{" not in rendered.text and "}" not in rendered.text
 
 
-@pytest.mark.parametrize("slot, kind, language", REMINDERS)
-def test_reminders_disclose_nothing(slot, kind, language):
-    assert find_sensitive_terms(_reminder(slot, kind, language)) == []
+@pytest.mark.parametrize("name, language", ALL)
+def test_every_variable_is_required_and_never_empty(name, language):
+    values = longest_values(name, language)
+    fixed = longest_fixed(language)
+    rendered = render(name, language, fixed=fixed, **values)
+    assert rendered.template.name == name and rendered.template.language == language
+    assert [key for key, _ in rendered.template.params] == list(templates()[name].variables)
+    for key in values:
+        for empty in ("", "  ", None):
+            with pytest.raises(TemplateError, match="empty"):
+                render(name, language, fixed=fixed, **(values | {key: empty}))
+        with pytest.raises(TemplateError):
+            render(name, language, fixed=fixed, **{k: v for k, v in values.items() if k != key})
+    with pytest.raises(TemplateError):
+        render(name, language, fixed=fixed, **values, undeclared="x")
 
 
-@pytest.mark.parametrize("kind, language", REPLIES)
-def test_replies_disclose_nothing(kind, language):
-    assert find_sensitive_terms(render_reply(kind, language, SITE[language], PHONE)) == []
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("key", ["ask_severity", "ask_frequency", "reprompt_severity", "reprompt_frequency"])
+def test_dialogue_questions_with_every_lay_name(key, language):
+    for term in LAY_TERMS:
+        assert problems(render_dialogue(key, language, term=term)) == []
 
 
-def _all_strings(node):
-    if isinstance(node, dict):
-        return [s for value in node.values() for s in _all_strings(value)]
-    return [node]
+def test_terms_without_lay_name_are_named_generically():
+    assert "the symptom now" in render_dialogue("ask_severity", "en", term="Hypothyroidism").text
+    assert "这个症状" in render_dialogue("ask_severity", "zh", term="Hypothyroidism").text
 
 
 def test_no_template_string_discloses_anything():
-    strings = _all_strings(load_templates())
-    assert len(strings) >= 34  # a loader that lost templates would pass vacuously
+    strings = [spec[language] for spec in load_templates()["templates"].values() for language in LANGUAGES]
+    assert len(strings) == 56
     assert [s for s in strings if find_sensitive_terms(s)] == []
+
+
+@pytest.mark.parametrize("broken, error", [
+    ({"t": {"variables": ["site"], "en": "{site}"}}, "no 'zh' text"),
+    ({"t": {"variables": ["site"], "en": "{site}", "zh": "{phone}"}}, "uses"),
+    ({"t": {"variables": ["nope"], "en": "{nope}", "zh": "{nope}"}}, "declared"),
+    ({"t": {"en": "x", "zh": "x"}}, "declared"),
+])
+def test_a_broken_templates_file_fails_at_load(broken, error):
+    with pytest.raises(TemplateError, match=error):
+        check_file({"variables": {"site": {}, "phone": {}}, "templates": broken})
 
 
 @pytest.mark.parametrize("text, found", [
@@ -88,18 +119,6 @@ def test_no_template_string_discloses_anything():
 ])
 def test_find_sensitive_terms(text, found):
     assert find_sensitive_terms(text) == found
-
-
-@pytest.mark.parametrize("kind, language, arrival, expected_in, expected_out", [
-    ("haic", "en", time(7, 30), "Please arrive by 07:30.", None),
-    ("haic", "zh", time(7, 30), "请于07:30前到达。", None),
-    ("haic", "en", None, "is on Thu 5 Mar. Bring", "arrive"),
-    ("haic", "zh", None, "（周四）。请携带", "到达"),
-])
-def test_arrival_sentence_only_when_known(kind, language, arrival, expected_in, expected_out):
-    text = _reminder(ADVANCE, kind, language, arrival=arrival)
-    assert expected_in in text
-    assert expected_out is None or expected_out not in text
 
 
 @pytest.mark.parametrize("day, language, expected", [
@@ -112,9 +131,10 @@ def test_format_date(day, language, expected):
 
 @pytest.mark.parametrize("call", [
     lambda: render_reply("help", "fr", "S", "1"),
-    lambda: render_reminder(ADVANCE, "haic", "de", date(2026, 3, 5), "S", "1", None),
+    lambda: render_reminder(ADVANCE, "haic", "de", date(2026, 3, 5), "S", "1"),
+    lambda: render("no_such_template", "en"),
 ])
-def test_unknown_language_is_a_programming_error(call):
+def test_unknown_language_or_template_is_a_programming_error(call):
     with pytest.raises(ValueError):
         call()
 
@@ -128,11 +148,12 @@ def _check_snapshot(name, text):
     assert path.read_text(encoding="utf-8") == text + "\n"
 
 
-@pytest.mark.parametrize("slot, kind, language", REMINDERS)
+@pytest.mark.parametrize("slot, kind, language", list(itertools.product(SLOTS, VISIT_KINDS, LANGUAGES)))
 def test_reminder_snapshots(slot, kind, language):
-    _check_snapshot(f"reminder_{slot}_{kind}_{language}", _reminder(slot, kind, language))
+    rendered = render_reminder(slot, kind, language, date(2026, 3, 5), SITE[language], PHONE)
+    _check_snapshot(f"reminder_{slot}_{kind}_{language}", rendered.text)
 
 
-@pytest.mark.parametrize("kind, language", REPLIES)
+@pytest.mark.parametrize("kind, language", list(itertools.product(REPLY_KINDS, LANGUAGES)))
 def test_reply_snapshots(kind, language):
-    _check_snapshot(f"reply_{kind}_{language}", render_reply(kind, language, SITE[language], PHONE))
+    _check_snapshot(f"reply_{kind}_{language}", render_reply(kind, language, SITE[language], PHONE).text)

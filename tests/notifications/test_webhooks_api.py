@@ -1,6 +1,8 @@
 """/sms/inbound and /sms/status: signatures, keywords, duplicates, ordering; the messages list."""
 import pytest
 
+from tests.notifications.sms_support import plain_sms
+
 from app.extensions import db
 from app.models import Alert, AuditEntry, Message, Patient
 from app.notifications.dispatcher import Dispatcher
@@ -101,7 +103,7 @@ def test_inbound_with_missing_fields_is_a_422(client, patient):
 def _sent_message(app, patient, clock):
     from app.notifications import outbox
 
-    message = outbox.enqueue(to_number=patient["phone"], body="hi", purpose="reply", now=clock.now(),
+    message = outbox.enqueue(to_number=patient["phone"], sms=plain_sms("hi"), purpose="reply", now=clock.now(),
                              patient=db.session.get(Patient, patient["id"]))
     db.session.commit()
     dispatcher = Dispatcher.from_app(app)
@@ -125,14 +127,14 @@ def test_status_callbacks_move_forward_only(app, client, fake_twilio, patient, c
 def test_callback_overtaking_the_dispatcher_is_kept(client, fake_twilio, patient, clock):
     from app.notifications import outbox
 
-    message = outbox.enqueue(to_number=patient["phone"], body="hi", purpose="reply", now=clock.now(),
+    message = outbox.enqueue(to_number=patient["phone"], sms=plain_sms("hi"), purpose="reply", now=clock.now(),
                              patient=db.session.get(Patient, patient["id"]))
     db.session.commit()
     outbox.claim_due(clock.now(), 1, "sweep-1")
     db.session.commit()
     webhook = fake_twilio.status_callback(f"{STATUS}?m={message.id}", "SM" + "9" * 32, "delivered")
     assert client.post(webhook.path_with_query, data=webhook.params, headers=webhook.headers).status_code == 204
-    assert outbox.mark_sent(message.id, "sweep-1", clock.now(), "SM" + "9" * 32, "hi")
+    assert outbox.mark_sent(message.id, "sweep-1", clock.now(), "SM" + "9" * 32, plain_sms("hi"))
     db.session.commit()
     db.session.expire_all()
     row = db.session.get(Message, message.id)

@@ -22,7 +22,7 @@ def on_call(make_user):
 
 @pytest.fixture
 def sms(app, clock, patient):
-    """sms(text, hours_later=0) -> replies: one inbound text through the service, committed like a request."""
+    """sms(text, hours_later=0) -> reply texts: one inbound text through the service, committed like a request."""
     from datetime import timedelta
 
     from app.extensions import db
@@ -32,7 +32,7 @@ def sms(app, clock, patient):
     def send(text, at=None):
         replies = handle_inbound_text(at or clock.now(), patient, Message(direction="inbound", body=text))
         db.session.commit()
-        return replies
+        return [reply.text for reply in replies]
 
     send.later = lambda hours: clock.now() + timedelta(hours=hours)
     return send

@@ -3,7 +3,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from app.notifications.templates import LANGUAGES, find_sensitive_terms, segments
+from app.notifications.sms_segments import segments
+from app.notifications.templates import LANGUAGES, find_sensitive_terms
 from app.symptoms.checkins.services import render_checkin
 from app.symptoms.checkins.rules import KINDS, CheckinSubject, checkin_key, checkin_kind_on, due_checkins
 
@@ -108,7 +109,7 @@ LONGEST_PHONE = "+86 10 8819 6114"
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_checkin_texts_fit_two_segments_and_disclose_nothing(kind, language):
-    text = render_checkin(kind, language, LONGEST_SITE[language], LONGEST_PHONE)
+    text = render_checkin(kind, language, LONGEST_SITE[language], LONGEST_PHONE).text
     assert segments(text) <= 2, f"{len(text)} chars: {text}"
     assert find_sensitive_terms(text) == []
     assert LONGEST_PHONE in text and ("0" in text)  # the phone, and how to answer "no symptoms"

@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Alert, AuditEntry, Message, SymptomReport
-from app.symptoms.dialogue.messages import sms_segments
+from app.notifications.sms_segments import segments as sms_segments
 from tests.symptoms.conftest import ON_CALL_PHONE
 
 THANKS = "Thank you, we have recorded your report."

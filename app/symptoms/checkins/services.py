@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Patient, Visit
 from app.notifications.outbox import enqueue
-from app.notifications.templates import LANGUAGES, load_templates
+from app.notifications.templates import RenderedSms, render
 from app.symptoms.checkins.rules import CHECKIN_STATUSES, PLAN_AHEAD, POST_HAIC_DAYS, CheckinSubject, due_checkins
 
 PURPOSE = "checkin"
@@ -24,11 +24,10 @@ PURPOSE = "checkin"
 _HAIC_LOOKBACK = timedelta(days=POST_HAIC_DAYS + 2)
 
 
-def render_checkin(kind: str, language: str, site_name: str, site_phone: str) -> str:
-    """The check-in text ("weekly" or "post_haic") in `language` (templates in sms_templates.yaml)."""
-    if language not in LANGUAGES:
-        raise ValueError(f"language must be one of {LANGUAGES}, got {language!r}")
-    return load_templates()["checkins"][kind][language].format(site=site_name, phone=site_phone)
+def render_checkin(kind: str, language: str, site_name: str, site_phone: str) -> RenderedSms:
+    """The check-in ("weekly" or "post_haic") in `language`: template `checkin_<kind>` in
+    sms_templates.yaml. TemplateError (a ValueError) for an unknown language or an empty value."""
+    return render(f"checkin_{kind}", language, site=site_name, phone=site_phone)
 
 
 def plan_checkins(now: datetime, ahead: timedelta = PLAN_AHEAD) -> int:
@@ -40,7 +39,7 @@ def plan_checkins(now: datetime, ahead: timedelta = PLAN_AHEAD) -> int:
         for checkin in due_checkins(subject_for(patient, sessions.get(patient.id, ())), now, ahead):
             site = patient.site
             message = enqueue(to_number=patient.phone, purpose=PURPOSE, now=now, patient=patient,
-                              body=render_checkin(checkin.kind, patient.language, site.sms_label(patient.language), site.phone or ""),
+                              sms=render_checkin(checkin.kind, patient.language, site.sms_label(patient.language), site.phone),
                               send_at=max(checkin.send_at_utc, now), expires_at=checkin.expires_at_utc,
                               idempotency_key=checkin.key)
             planned += message is not None

@@ -14,6 +14,7 @@ from typing import Mapping
 
 from app.symptoms.grading.escalation import EscalationContext, should_escalate
 from app.symptoms.grading.grader import AssessedSymptom, assess
+from app.notifications.templates import RenderedSms
 from app.symptoms.dialogue.messages import language_or_default, render
 from app.symptoms.parsing.parser import ParsedSymptom, ParseResult, parse_message
 from app.symptoms.dialogue.questions import answer_item, question_for
@@ -58,7 +59,7 @@ class Outcome:
     """Result of one inbound message."""
 
     state: ConversationState
-    replies: tuple[str, ...]
+    replies: tuple[RenderedSms, ...]  # each names its template; `.text` is what the patient reads
     completed_items: tuple[AssessedSymptom, ...] = ()
     escalations: tuple[Escalation, ...] = ()
     for_nurse_free_text: bool = False
@@ -81,7 +82,7 @@ class _Turn:
 
     state: ConversationState
     completed: list[ParsedSymptom] = field(default_factory=list)
-    replies: list[str] = field(default_factory=list)
+    replies: list[RenderedSms] = field(default_factory=list)
     for_nurse: bool = False
 
 
@@ -181,7 +182,7 @@ def _escalations(assessed: list[AssessedSymptom], settings: DialogueSettings) ->
     return tuple(found)
 
 
-def _escalation_reply(escalations: tuple[Escalation, ...], language: str, phone: str) -> list[str]:
+def _escalation_reply(escalations: tuple[Escalation, ...], language: str, phone: str) -> list[RenderedSms]:
     if not escalations:
         return []
     key = "urgent" if any(e.urgent for e in escalations) else "escalated"
