@@ -1,8 +1,10 @@
 """The one scheduler process: `python scheduler.py`. Never started inside web workers
 (each gunicorn worker would run every job again).
 
-Jobs have fixed ids, so a restart replaces rather than duplicates them; each job runs at
-most once at a time and missed runs coalesce into one.
+It runs every job in the registry (app/common/jobs.py; each domain's jobs.py registers its
+own with @job), each through `run_job`, which commits, logs and records the run. Jobs have
+fixed ids, so a restart replaces rather than duplicates them; each job runs at most once at
+a time and missed runs coalesce into one.
 """
 import logging
 import signal
@@ -11,31 +13,15 @@ import sys
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from app import create_app
-from app.schedules import jobs
-
-OUTBOX_SWEEP_SECONDS = 30
-REMINDER_PLANNING_MINUTES = 10
-OVERDUE_VISITS_MINUTES = 60
-CHECKIN_PLANNING_MINUTES = 15  # check-ins are queued up to an hour ahead
-SAE_DEADLINE_MINUTES = 15  # a 24-hour reporting deadline, flagged within a quarter of an hour
-ABANDONED_DIALOGUES_MINUTES = 30  # questions expire after 12 h
+from app.common.jobs import registered, run_job
 
 
 def build_scheduler(app) -> BlockingScheduler:
     scheduler = BlockingScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1,
                                                                 "misfire_grace_time": 60})
-    scheduler.add_job(jobs.sweep_outbox, "interval", seconds=OUTBOX_SWEEP_SECONDS, args=[app],
-                      id="outbox-sweep", replace_existing=True)
-    scheduler.add_job(jobs.plan_reminders, "interval", minutes=REMINDER_PLANNING_MINUTES, args=[app],
-                      id="reminder-planning", replace_existing=True)
-    scheduler.add_job(jobs.flag_overdue_visits, "interval", minutes=OVERDUE_VISITS_MINUTES, args=[app],
-                      id="overdue-visits", replace_existing=True)
-    scheduler.add_job(jobs.plan_checkins, "interval", minutes=CHECKIN_PLANNING_MINUTES, args=[app],
-                      id="checkin-planning", replace_existing=True)
-    scheduler.add_job(jobs.check_sae_deadlines, "interval", minutes=SAE_DEADLINE_MINUTES, args=[app],
-                      id="sae-deadlines", replace_existing=True)
-    scheduler.add_job(jobs.close_abandoned_dialogues, "interval", minutes=ABANDONED_DIALOGUES_MINUTES, args=[app],
-                      id="abandoned-symptom-dialogues", replace_existing=True)
+    for entry in registered():
+        scheduler.add_job(run_job, "interval", seconds=entry.every.total_seconds(), args=[app, entry.name],
+                          id=entry.name, replace_existing=True)
     return scheduler
 
 

@@ -9,6 +9,7 @@ from app.common import errors, request_boundary
 from app.common.clock import SystemClock
 from flask_smorest import Api
 
+from app.auth.services import resolve_token
 from app.extensions import db, migrate
 from app.notifications.inbound_handlers import register_text_handler
 from app.symptoms.services import handle_inbound_text
@@ -31,6 +32,7 @@ BLUEPRINTS = (
     "app.visits.resources",
 )
 CLI_MODULES = (
+    "app.common.jobs_cli",
     "app.auth.cli",
     "app.demo.cli",
     "app.adverse_events.cli",
@@ -40,6 +42,14 @@ CLI_MODULES = (
     "app.symptoms.checkins.cli",
 )
 
+# Each domain's scheduled jobs, registered with @job when imported (app/common/jobs.py).
+JOB_MODULES = (
+    "app.notifications.jobs",
+    "app.visits.jobs",
+    "app.adverse_events.jobs",
+    "app.symptoms.jobs",
+)
+
 
 def build_app(config=None, clock=None):
     app = Flask(__name__, instance_relative_config=True)
@@ -47,10 +57,11 @@ def build_app(config=None, clock=None):
     logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
     app.extensions["clock"] = clock or SystemClock()
     _init_extensions(app)
-    request_boundary.install(app)
+    request_boundary.install(app, resolve_token)
     errors.install(app)
     _register_blueprints(app)
     _register_cli(app)
+    _register_jobs()
     _register_inbound_handlers()
     app.add_url_rule("/health", "health", health)
     return app
@@ -98,6 +109,11 @@ def _register_blueprints(app):
 def _register_cli(app):
     for name in CLI_MODULES:
         importlib.import_module(name).register(app)
+
+
+def _register_jobs():
+    for name in JOB_MODULES:
+        importlib.import_module(name)
 
 
 def _register_inbound_handlers():

@@ -12,7 +12,8 @@ from app.common.audit import log_change, require_reason, snapshot
 from app.common.problems import Conflict, ValidationProblem
 from app.extensions import db
 from app.models import AdverseEvent, AdverseEventGrade, SymptomReport, Visit
-from app.patients.services import active_events, record_event, site_today
+from app.common.clock import site_today
+from app.patients.services import active_events, record_event
 
 DOSE_KINDS = ("haic", "sintilimab")
 AUDITED = ("ctcae_term", "meddra_code", "grade", "onset_date", "resolved_date", "outcome", "serious",

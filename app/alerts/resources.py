@@ -6,7 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from app.alerts import services
 from app.alerts.schemas import AcknowledgeSchema, AlertListArgs, AlertSchema
-from app.auth.services import find_site
+from app.common.sites import find_site
 from app.common.access import load_visible, scope_to_site
 from app.common.permissions import Capability
 from app.common.auth_context import requires

@@ -11,7 +11,7 @@ from app.common.problems import NotFound
 from app.common.schemas import ReasonSchema
 from app.extensions import db
 from app.models import TumorAssessment
-from app.patients.resources import load_patient
+from app.common.access import load_patient
 
 blp = Blueprint("assessments", __name__, url_prefix="/api/v1", description="Tumour assessments (RECIST 1.1)")
 

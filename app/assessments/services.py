@@ -17,7 +17,7 @@ from app.common.audit import log_change, require_reason
 from app.common.problems import Conflict, ValidationProblem
 from app.extensions import db
 from app.models import TumorAssessment
-from app.patients.services import site_today
+from app.common.clock import site_today
 
 BASELINE_WINDOW_DAYS = 28  # PROTOCOL.md: baseline imaging within 28 days before C1D1
 AUDITED = ("date", "target_lesions", "non_target", "new_lesions", "modality", "notes")

@@ -1,6 +1,6 @@
 from marshmallow import Schema, fields, validate
 
-from app.models.user import ROLES
+from app.common.permissions import ROLES
 
 
 class TokenRequestSchema(Schema):

@@ -11,7 +11,8 @@ from app.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_passwo
 from app.common.problems import Conflict, TooManyRequests, Unauthorized, ValidationProblem
 from app.extensions import db
 from app.models import ApiToken, Site, User
-from app.models.user import ROLES
+from app.common.permissions import ROLES
+from app.common.sites import find_site
 
 # Verified against when the username is unknown, so a miss costs as long as a hit.
 _DUMMY_HASH = None
@@ -112,9 +113,3 @@ def create_user(actor, now, *, username, password, role, site_code=None, phone=N
            after={"username": username, "role": role, "site": site_code, "on_call": on_call})
     return user
 
-
-def find_site(code):
-    site = db.session.scalar(select(Site).where(Site.code == code))
-    if site is None:
-        raise ValidationProblem(f"No site with code {code!r}.", errors={"site": ["Unknown site."]})
-    return site

@@ -31,6 +31,12 @@ def utcnow() -> datetime:
     return current_clock().now()
 
 
+def site_today(site, now: datetime) -> date:
+    """The calendar date at `site` (anything with an IANA `timezone`) at the instant `now`:
+    clinical dates are site dates, not UTC dates."""
+    return local_date(now, site.timezone)
+
+
 def local_date(now: datetime, zone: str) -> date:
     """The calendar date at `now` in IANA `zone`: clinical dates are local dates, not UTC dates."""
     return now.astimezone(ZoneInfo(zone)).date()

@@ -2,11 +2,10 @@
 one place that commits or rolls back."""
 import logging
 
-from flask import g, request
+from flask import current_app, g, request
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.auth.services import resolve_token
 from app.common import idempotency
 from app.common.auth_context import bearer_token
 from app.common.clock import utcnow
@@ -15,6 +14,7 @@ from app.extensions import db
 
 log = logging.getLogger(__name__)
 BODY_METHODS = ("POST", "PUT", "PATCH")
+TOKEN_RESOLVER = "resolve_token"  # app.extensions key: (raw token, now) -> ApiToken | None
 
 
 def _is_api():
@@ -34,7 +34,7 @@ def authenticate():
     raw = bearer_token()
     if raw is None:
         return
-    token = resolve_token(raw, utcnow())
+    token = current_app.extensions[TOKEN_RESOLVER](raw, utcnow())
     if token is None:
         raise Unauthorized("The token is invalid, expired or revoked. Log in again.",
                            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
@@ -95,6 +95,9 @@ def after_request(response):
     return response
 
 
-def install(app):
+def install(app, resolve_token):
+    """Install the boundary on `app`; `resolve_token(raw, now)` (from auth, passed in by the
+    factory so the kernel imports no domain) turns a bearer token into an ApiToken or None."""
+    app.extensions[TOKEN_RESOLVER] = resolve_token
     app.before_request(before_request)
     app.after_request(after_request)

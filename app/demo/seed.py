@@ -15,8 +15,9 @@ from app.auth.services import create_user
 from app.demo.stories import SCREEN_FAILURES, STORIES, Story, facts
 from app.extensions import db
 from app.models import Patient, Screening, Site, User, Visit
-from app.models.user import ROLES
-from app.patients.services import enroll_patient, record_event, site_today
+from app.common.permissions import ROLES
+from app.common.clock import site_today
+from app.patients.services import enroll_patient, record_event
 from app.schedules.planned_visit import DOSE_KINDS
 from app.screening.services import screen_candidate
 from app.sites.services import create_site

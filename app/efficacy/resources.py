@@ -2,7 +2,7 @@
 from flask import Response, g
 from flask_smorest import Blueprint
 
-from app.auth.services import find_site
+from app.common.sites import find_site
 from app.common.access import require_own_site
 from app.common.permissions import Capability
 from app.common.auth_context import requires

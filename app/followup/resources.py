@@ -3,7 +3,7 @@ from flask import g
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from app.auth.services import find_site
+from app.common.sites import find_site
 from app.common.access import require_own_site
 from app.common.permissions import Capability
 from app.common.auth_context import requires
@@ -13,7 +13,7 @@ from app.common.schemas import page_schema
 from app.followup import services
 from app.followup.schemas import ContactCreateSchema, ContactSchema, FollowUpArgs, FollowUpSchema
 from app.models import ContactAttempt
-from app.patients.resources import load_patient
+from app.common.access import load_patient
 
 blp = Blueprint("followup", __name__, url_prefix="/api/v1", description="Follow-up tracking and contacts")
 

@@ -14,7 +14,8 @@ from app.followup.proof_of_life import active_events_by_patient, first_event_dat
 from app.followup.rules import ContactPlan, DueContact, follow_up_status, next_survival_contact
 from app.models import ContactAttempt, Patient, Visit
 from app.models.contact import ALIVE_OUTCOMES
-from app.patients.services import record_event, site_today
+from app.common.clock import site_today
+from app.patients.services import record_event
 from app.schedules.planning import horizon_end
 from app.schedules.protocol import load_protocol
 

@@ -6,8 +6,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 from app.models.base import UTCDateTime
 
-# The row the scheduler process touches on every beat (app.common.jobs.beat).
-HEARTBEAT = "scheduler:heartbeat"
+# The heartbeat job's row (app.common.jobs.HEARTBEAT_JOB): its last finish is the last beat.
+HEARTBEAT = "scheduler-heartbeat"
 
 
 class JobRun(db.Model):
@@ -19,5 +19,5 @@ class JobRun(db.Model):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     last_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_status: Mapped[str | None] = mapped_column(String(12))  # running | ok | failed | beat
+    last_status: Mapped[str | None] = mapped_column(String(12))  # running | ok | failed
     last_summary: Mapped[str | None] = mapped_column(Text)

@@ -6,7 +6,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.base import TimestampMixin, UTCDateTime, VersionedMixin
 
-from app.common.permissions import ROLES  # noqa: E402  (re-exported: schemas and services validate roles)
 
 
 class User(TimestampMixin, VersionedMixin, db.Model):

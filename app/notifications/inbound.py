@@ -19,7 +19,8 @@ from app.notifications.keywords import Keyword, classify_keyword
 from app.notifications.outbox import enqueue
 from app.notifications.send_policy import KEYWORD_PURPOSE
 from app.notifications.templates import RenderedSms, render_reply
-from app.patients.services import site_today, touch_contact
+from app.common.clock import site_today
+from app.common.proof_of_life import touch_contact
 
 ACTOR = "sms-inbound"
 REPLY_PURPOSE = "reply"  # answers from the symptom pipeline

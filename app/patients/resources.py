@@ -3,8 +3,8 @@ from flask import g
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from app.auth.services import find_site
-from app.common.access import load_visible, scope_to_site
+from app.common.sites import find_site
+from app.common.access import load_patient, load_visible, scope_to_site
 from app.common.permissions import Capability
 from app.common.auth_context import requires
 from app.common.clock import utcnow
@@ -19,10 +19,6 @@ from app.patients.schemas import (EventCreateSchema, EventResultSchema, EventSch
                                   PatientListArgs, PatientSchema, PatientUpdateSchema)
 
 blp = Blueprint("patients", __name__, url_prefix="/api/v1", description="Enrollment and patients")
-
-
-def load_patient(patient_id):
-    return load_visible(Patient, patient_id, g.actor, what="patient")
 
 
 @blp.route("/patients", methods=["POST"])

@@ -6,21 +6,18 @@ from sqlalchemy import select, update
 
 from app.common.audit import log_change, require_reason, snapshot
 from app.common.access import load_visible
-from app.common.clock import local_date
+from app.common.clock import site_today
+from app.common.proof_of_life import touch_contact
 from app.common.problems import Conflict, ValidationProblem
 from app.extensions import db
 from app.models import Patient, PatientEvent, Screening, Site
 from app.patients import lifecycle
 from app.patients.phones import InvalidPhone, to_e164
+from app.visits.services import apply_patient_event, create_schedule, undo_patient_event
 
 PATIENT_AUDITED = ("study_id", "status", "treatment_start", "language", "phone", "weight_kg", "quiet_start",
                    "quiet_end", "sms_opted_out", "protocol_version", "last_contact_date")
 CLINICAL_FIELDS = ("weight_kg",)  # changing these needs a reason
-
-
-def site_today(site, now: datetime):
-    """The calendar date at the site: clinical dates are site dates, not UTC dates."""
-    return local_date(now, site.timezone)
 
 
 def _phone(raw):
@@ -82,8 +79,6 @@ def enroll_patient(actor, now, *, screening_id, phone, language, treatment_start
     db.session.flush()
     log_change(actor, now, "enroll", "patient", patient.id, after=snapshot(patient, PATIENT_AUDITED),
            site_id=patient.site_id)
-    from app.visits.services import create_schedule
-
     create_schedule(actor, now, patient)
     return patient
 
@@ -138,12 +133,6 @@ def _check_event_date(patient, event_type, when, now):
             errors={"date": ["Before the last known contact."]})
 
 
-def touch_contact(patient, when) -> None:
-    """Remember the latest proof of life (visits, SMS, calls all count)."""
-    if patient.last_contact_date is None or when > patient.last_contact_date:
-        patient.last_contact_date = when
-
-
 def record_event(actor, now, patient, *, type, date, reason=None, details=None):
     _check_event_date(patient, type, date, now)
     event = PatientEvent(patient_id=patient.id, type=type, date=date, reason=reason, details=details,
@@ -158,8 +147,6 @@ def record_event(actor, now, patient, *, type, date, reason=None, details=None):
     log_change(actor, now, f"event:{type}", "patient", patient.id, before=before,
            after=snapshot(patient, PATIENT_AUDITED) | {"event_id": event.id, "event_date": date},
            reason=reason, site_id=patient.site_id)
-    from app.visits.services import apply_patient_event
-
     apply_patient_event(actor, now, patient, event)
     return event
 
@@ -178,7 +165,5 @@ def retract_event(actor, now, patient, event, reason):
     log_change(actor, now, f"retract:{event.type}", "patient", patient.id, before=before,
            after=snapshot(patient, PATIENT_AUDITED) | {"event_id": event.id}, reason=reason,
            site_id=patient.site_id)
-    from app.visits.services import undo_patient_event
-
     undo_patient_event(actor, now, patient, event, remaining)
     return event

@@ -4,7 +4,7 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from app.common.audit import jsonable, log_change, require_reason, snapshot
-from app.auth.services import find_site
+from app.common.sites import find_site
 from app.common.access import require_own_site, scope_to_site
 from app.common.problems import Conflict, ValidationProblem
 from app.extensions import db

@@ -1,4 +1,4 @@
-from flask import g
+from flask import current_app, g
 from flask_smorest import Blueprint
 
 from app.common.permissions import Capability
@@ -18,7 +18,7 @@ blp = Blueprint("sites", __name__, url_prefix="/api/v1", description="Trial site
 @blp.arguments(SiteCreateSchema)
 @blp.response(201, SiteSchema)
 def create_site(args):
-    return services.create_site(g.actor, utcnow(), **args)
+    return services.create_site(g.actor, utcnow(), sends_sms=services.sends_sms(current_app.config), **args)
 
 
 @blp.route("/sites", methods=["GET"])

@@ -1,14 +1,21 @@
 from sqlalchemy import select
 
 from app.common.audit import log_change
-from app.common.problems import Conflict
+from app.common.problems import Conflict, ValidationProblem
 from app.extensions import db
 from app.models import Site
 
 SITE_FIELDS = ("code", "name", "timezone", "phone", "haic_daily_capacity", "quiet_start", "quiet_end", "sms_name")
 
 
-def create_site(actor, now, **values):
+def create_site(actor, now, *, sends_sms: bool = False, **values):
+    """Create a site from validated `values` (SITE_FIELDS) and audit it; flushes.
+
+    Raises Conflict (409) when the code exists, and ValidationProblem (422) when the site
+    `sends_sms` (a real SMS provider is configured) but has no contact phone: every patient
+    text names the phone to call, and no template may render an empty variable.
+    """
+    check_sms_contact(values.get("phone"), sends_sms)
     if db.session.scalar(select(Site.id).where(Site.code == values["code"])):
         raise Conflict(f"A site with code {values['code']!r} exists.")
     site = Site(**values)
@@ -18,6 +25,19 @@ def create_site(actor, now, **values):
     return site
 
 
+def check_sms_contact(phone: str | None, sends_sms: bool) -> None:
+    """Raise ValidationProblem when a site that sends SMS has no contact phone (create and update)."""
+    if sends_sms and not (phone or "").strip():
+        message = "A site that sends SMS needs a contact phone: every text tells the patient whom to call."
+        raise ValidationProblem(message, errors={"phone": [message]})
+
+
+def sends_sms(config) -> bool:
+    """True when a real SMS provider is configured (SMS_BACKEND other than "console")."""
+    return (config.get("SMS_BACKEND") or "console").lower() != "console"
+
+
 def visible_sites(actor):
+    """A SELECT of the sites `actor` may see: all for an admin, their own otherwise."""
     statement = select(Site)
     return statement if actor.is_admin else statement.where(Site.id == actor.site_id)

@@ -16,7 +16,7 @@ from app.models import Visit
 from app.schedules.calendar import ClinicCalendar
 from app.schedules.dosing import dose_for
 from app.schedules.protocol import Protocol, load_protocol
-from app.schedules.jobs import MISSED_CANDIDATE
+from app.common.statuses import MISSED_CANDIDATE
 from app.schedules.planned_visit import (BEYOND_TREATMENT_LIMIT, CAPACITY, CLOSED_DAY, DOSE_KINDS,
                                   OUT_OF_WINDOW, PlannedVisit)
 

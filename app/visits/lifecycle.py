@@ -9,9 +9,10 @@ from datetime import date
 from app.common.audit import log_change, require_reason
 from app.common.problems import Conflict, ValidationProblem
 from app.extensions import db
-from app.patients.services import site_today, touch_contact
+from app.common.clock import site_today
+from app.common.proof_of_life import touch_contact
 from app.schedules.engine import DoseIntervalError, flags_for_day, moved_visits, shift_treatment
-from app.schedules.jobs import MISSED_CANDIDATE
+from app.common.statuses import MISSED_CANDIDATE
 from app.schedules.planned_visit import BEYOND_TREATMENT_LIMIT, DOSE_KINDS, TREATMENT_KINDS
 from app.visits import engine_io as io
 

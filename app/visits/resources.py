@@ -5,7 +5,7 @@ import json
 from flask import Response, g
 from flask_smorest import Blueprint
 
-from app.auth.services import find_site
+from app.common.sites import find_site
 from app.common.access import load_visible, require_own_site
 from app.common.permissions import Capability
 from app.common.auth_context import requires
@@ -13,7 +13,7 @@ from app.common.clock import utcnow
 from app.common.etag import check_version, expected_version, with_etag
 from app.common.schemas import page_schema
 from app.models import Visit
-from app.patients.resources import load_patient
+from app.common.access import load_patient
 from app.visits import ical, lifecycle, views
 from app.visits.schemas import (CompleteSchema, DayViewSchema, MovedSchema, RescheduleSchema,
                                 VisitListArgs, VisitReasonSchema, VisitSchema)

@@ -11,7 +11,7 @@ from app.common.access import scope_to_site
 from app.common.pagination import decode_cursor, encode_cursor
 from app.extensions import db
 from app.models import Patient, Site, Visit
-from app.patients.services import site_today
+from app.common.clock import site_today
 from app.schedules.planned_visit import KINDS, timing
 
 # Same-day order: labs first (drawn before the dose), then imaging, then treatment, then

@@ -133,7 +133,7 @@ def test_retraction_keeps_the_record_and_needs_a_reason(nurse, coordinator, pati
 
 
 def test_sae_clock_and_overdue_alert(app, nurse, patient, clock):
-    from app.adverse_events.cli import check_deadlines_job
+    from app.common.jobs import run_job
     from app.extensions import db
     from app.models import Alert
 
@@ -142,9 +142,10 @@ def test_sae_clock_and_overdue_alert(app, nurse, patient, clock):
     due = (FROZEN_NOW + timedelta(hours=24)).isoformat()
     assert created["sae"] == {"aware_at": FROZEN_NOW.isoformat(), "report_due_at": due, "reported_at": None,
                               "overdue": False, "alert_id": None}
-    assert check_deadlines_job(FROZEN_NOW + timedelta(hours=23)) == 0
+    assert run_job(app, "sae-deadlines", FROZEN_NOW + timedelta(hours=23)) == {"alerts_opened": 0}
     clock.set(FROZEN_NOW + timedelta(hours=25))
-    assert check_deadlines_job() == 1 and check_deadlines_job() == 0
+    assert run_job(app, "sae-deadlines") == {"alerts_opened": 1}
+    assert run_job(app, "sae-deadlines") == {"alerts_opened": 0}
     relogin(nurse)  # a day later the morning token has expired
     alert = db.session.query(Alert).one()
     assert (alert.kind, alert.status, alert.ctcae_term, alert.patient_id) == ("sae_deadline", "open", "Fever",

@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+import pytest
+
 from tests.conftest import PASSWORD
 
 
@@ -103,3 +105,14 @@ def test_sites_sms_name_must_not_disclose_the_diagnosis(admin):
 def test_sms_label_is_neutral_by_default(site):
     assert site.name == "Beijing Cancer Hospital"
     assert site.sms_label("zh") == "研究门诊" and site.sms_label("en") == "Study Clinic"
+
+
+@pytest.mark.parametrize("backend, phone, expected", [
+    ("twilio", None, 422), ("twilio", "  ", 422), ("twilio", "+862100000000", 201), ("console", None, 201),
+])
+def test_a_site_that_sends_sms_needs_a_phone(app, admin, backend, phone, expected):
+    app.config["SMS_BACKEND"] = backend
+    body = {"code": "SH", "name": "Shanghai", "timezone": "Asia/Shanghai", "phone": phone}
+    response = admin.post("/api/v1/sites", json={k: v for k, v in body.items() if v is not None})
+    assert response.status_code == expected
+    assert expected == 201 or "phone" in response.get_json()["errors"]

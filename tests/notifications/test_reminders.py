@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Message, Patient, Site, Visit
 from app.notifications.dispatcher import Dispatcher
 from app.notifications.reminders import plan_reminders
-from app.schedules import jobs
+from app.common.jobs import run_job
 from tests.notifications.sms_support import add_visit, outbound
 
 
@@ -135,8 +135,8 @@ def test_system_messages_respect_quiet_hours_across_midnight(patient, clock, dis
 def test_overdue_visits_are_flagged_not_missed(app, patient, clock):
     past = add_visit(patient.id, date(2026, 3, 1), code="c1")
     today = add_visit(patient.id, date(2026, 3, 2), code="c2")
-    assert jobs.flag_overdue_visits(app) == 1
-    assert jobs.flag_overdue_visits(app) == 0
+    assert run_job(app, "overdue-visits") == {"flagged": 1}
+    assert run_job(app, "overdue-visits") == {"flagged": 0}
     db.session.expire_all()
     past, today = db.session.get(Visit, past.id), db.session.get(Visit, today.id)
     assert (past.status, past.flags) == ("scheduled", ["missed_candidate"])
@@ -146,8 +146,8 @@ def test_overdue_visits_are_flagged_not_missed(app, patient, clock):
 def test_jobs_plan_and_sweep(app, patient, clock):
     add_visit(patient.id, date(2026, 3, 4))
     clock.set(at("2026-03-02T10:00:00+08:00"))
-    assert jobs.plan_reminders(app) == 1
-    assert jobs.sweep_outbox(app)["sent"] == 1
+    assert run_job(app, "reminder-planning") == {"planned": 1}
+    assert run_job(app, "outbox-sweep")["sent"] == 1
 
 
 def test_cli_dispatch_runs_one_sweep(app, patient, clock):

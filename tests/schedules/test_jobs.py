@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Alert, AuditEntry, Message, Patient, SymptomReport
-from app.schedules import jobs
+from app.common.jobs import ACTOR, run_job
 from tests.adverse_events.conftest import ae_body
 from tests.conftest import FROZEN_NOW
 from tests.notifications.sms_support import add_visit
@@ -34,8 +34,8 @@ def test_scheduler_registers_every_job_once_with_fixed_ids(app):
 
 def test_checkin_planning_job(app, patient, clock):
     clock.set(datetime(2026, 3, 6, 2, 30, tzinfo=timezone.utc))  # 10:30 in Beijing, C1D1 + 4
-    assert jobs.plan_checkins(app) == 1
-    assert jobs.plan_checkins(app) == 0
+    assert run_job(app, "checkin-planning") == {"planned": 1}
+    assert run_job(app, "checkin-planning") == {"planned": 0}
     [message] = committed(Message, purpose="checkin")
     assert message.idempotency_key == f"checkin:{patient.id}:weekly:2026-03-06"
 
@@ -47,13 +47,13 @@ def test_sae_deadline_job(app, nurse, patient, clock):
                                        seriousness_criteria=["hospitalisation"]))
     assert response.status_code == 201, response.get_json()
     clock.set(FROZEN_NOW + timedelta(hours=23))
-    assert jobs.check_sae_deadlines(app) == 0
+    assert run_job(app, "sae-deadlines") == {"alerts_opened": 0}
     clock.set(FROZEN_NOW + timedelta(hours=25))
-    assert jobs.check_sae_deadlines(app) == 1
-    assert jobs.check_sae_deadlines(app) == 0
+    assert run_job(app, "sae-deadlines") == {"alerts_opened": 1}
+    assert run_job(app, "sae-deadlines") == {"alerts_opened": 0}
     [alert] = committed(Alert, kind="sae_deadline")
     assert alert.patient_id == patient.id
-    assert committed(AuditEntry, action="sae_overdue_alert")[0].actor == jobs.ACTOR
+    assert committed(AuditEntry, action="sae_overdue_alert")[0].actor == ACTOR
 
 
 def test_abandoned_dialogue_job(app, patient, clock):
@@ -63,8 +63,8 @@ def test_abandoned_dialogue_job(app, patient, clock):
     db.session.commit()
     assert replies  # a severity question: the dialogue waits for the answer
     clock.set(FROZEN_NOW + timedelta(hours=1))
-    assert jobs.close_abandoned_dialogues(app) == 0
+    assert run_job(app, "abandoned-symptom-dialogues") == {"closed": 0}
     clock.set(FROZEN_NOW + timedelta(hours=13))
-    assert jobs.close_abandoned_dialogues(app) == 1
+    assert run_job(app, "abandoned-symptom-dialogues") == {"closed": 1}
     [report] = committed(SymptomReport, patient_id=patient.id)
     assert report.status == "complete" and [i.ctcae_term for i in report.items] == ["Nausea"]

@@ -121,12 +121,12 @@ def test_abandoned_question_is_closed_and_a_new_report_starts(sms, app):
     assert [(i.ctcae_term, i.patient_grade) for i in new.items] == [("Headache", 3)]
 
 
-def test_close_abandoned_job(sms, clock):
-    from app.symptoms.cli import close_abandoned_job
+def test_close_abandoned_job(app, sms, clock):
+    from app.common.jobs import run_job
 
     sms("feel sick")
-    assert close_abandoned_job(sms.later(1)) == 0
-    assert close_abandoned_job(sms.later(13)) == 1
+    assert run_job(app, "abandoned-symptom-dialogues", sms.later(1)) == {"closed": 0}
+    assert run_job(app, "abandoned-symptom-dialogues", sms.later(13)) == {"closed": 1}
     assert reports()[0].status == "complete"
 
 

@@ -1,10 +1,8 @@
-"""`flask checkins plan`: queue the symptom check-ins due within the hour, once."""
+"""`flask checkins plan` (kept as an alias of `flask jobs run checkin-planning`)."""
 import click
 from flask.cli import AppGroup
 
-from app.common.clock import utcnow
-from app.extensions import db
-from app.symptoms.checkins.services import plan_checkins
+from app.common.jobs_cli import run_once
 
 checkins_cli = AppGroup("checkins", help="Symptom check-in prompts.")
 
@@ -12,9 +10,7 @@ checkins_cli = AppGroup("checkins", help="Symptom check-in prompts.")
 @checkins_cli.command("plan")
 def plan():
     """Queue the weekly and post-HAIC check-ins due now (the outbox sweep sends them)."""
-    planned = plan_checkins(utcnow())
-    db.session.commit()
-    click.echo(f"queued {planned} check-in(s)")
+    click.echo(f"queued {run_once('checkin-planning')['planned']} check-in(s)")
 
 
 def register(app):
