@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app.assessments.bulk import gc_paused
+from app.assessments.recist import CR, PR, evaluate_series
 from app.assessments.services import to_assessment, to_scan_values
 from app.common.access import scope_to_site
 from app.common.clock import local_date
@@ -149,8 +150,7 @@ def swimmer_image(actor, cutoff: date, fmt: str, site=None, limit: int = 100) ->
 
 
 def _swimmer_row(patient, data, derived, events):
-    from app.assessments.recist import CR, PR, evaluate_series
-    from app.efficacy.plots import SwimmerRow
+    from app.efficacy.plots import SwimmerRow  # plots load matplotlib: only when a figure is asked for
 
     c1d1, cutoff = data.c1d1, data.cutoff
     ended = first_event_date([e for e in events if e.date <= cutoff], (*TREATMENT_ENDING, "death"))

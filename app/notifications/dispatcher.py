@@ -21,7 +21,8 @@ from app.common.clock import utcnow
 from app.extensions import db
 from app.models import Message, Patient
 from app.notifications import outbox, patient_sms
-from app.notifications.gateways.base import Gateway, SendResult, make_gateway
+from app.notifications.gateways.base import Gateway, SendResult
+from app.notifications.gateways.registry import make_gateway
 from app.notifications.quiet_hours import local_day_bounds
 from app.notifications.retry import RetryPolicy, next_attempt_at, should_retry
 from app.notifications.send_policy import DEFAULT_DAILY_BUDGET, decide

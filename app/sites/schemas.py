@@ -1,13 +1,11 @@
 from zoneinfo import available_timezones
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
+
+from app.notifications.templates import find_sensitive_terms
 
 def _no_disclosure(value):
     """Patients' SMS carry this name: it must not reveal a diagnosis or a treatment."""
-    from marshmallow import ValidationError
-
-    from app.notifications.templates import find_sensitive_terms
-
     found = find_sensitive_terms(value)
     if found:
         raise ValidationError(f"An SMS name must not disclose the diagnosis or treatment ({', '.join(found)}).")

@@ -4,7 +4,8 @@ import pytest
 
 from app.notifications.gateways.console import ConsoleGateway
 from app.notifications.gateways.base import (SendResult, check_send_arguments, classify_delivery_error,
-                                       classify_error, make_gateway)
+                                       classify_error)
+from app.notifications.gateways.registry import make_gateway
 from app.notifications.gateways.twilio import TwilioGateway
 
 TWILIO_CONFIG = {"SMS_BACKEND": "twilio", "TWILIO_ACCOUNT_SID": "AC" + "1" * 32,

@@ -3,7 +3,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from app.notifications.gateways.base import make_gateway
+from app.notifications.gateways.registry import make_gateway
 from app.notifications.gateways.twilio import TwilioGateway, rebase_url
 from tests.notifications.fake_twilio import FakeTwilio
 

@@ -1,2 +1,3 @@
-"""SMS gateways behind one Gateway protocol (base.py): twilio, console, and the domestic providers."""
-from app.notifications.gateways.base import Gateway, SendResult, TemplateRef, make_gateway  # noqa: F401
+"""SMS gateways behind one Gateway protocol (base.py): twilio, console, and the domestic
+providers; registry.make_gateway picks one from the configuration."""
+from app.notifications.gateways.base import Gateway, SendResult, TemplateRef  # noqa: F401

@@ -7,7 +7,7 @@ empty body, an unknown backend), which no retry could fix.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Protocol
+from typing import Protocol
 
 SEND_STATUSES = frozenset({"queued", "sent", "failed"})
 
@@ -98,17 +98,3 @@ def classify_delivery_error(error_code: int | None) -> dict[str, bool]:
 
 def _failed(code, message, *, retryable=False, opted_out=False, unreachable=False) -> SendResult:
     return SendResult(None, "failed", code, message, retryable, opted_out, unreachable)
-
-
-def make_gateway(config: Mapping) -> Gateway:
-    """Build the gateway named by config["SMS_BACKEND"] ("console" by default, or "twilio")."""
-    backend = (config.get("SMS_BACKEND") or "console").lower()
-    if backend == "console":
-        from app.notifications.gateways.console import ConsoleGateway
-
-        return ConsoleGateway()
-    if backend == "twilio":
-        from app.notifications.gateways.twilio import TwilioGateway
-
-        return TwilioGateway.from_config(config)
-    raise ValueError(f"unknown SMS_BACKEND {backend!r}; expected 'console' or 'twilio'")
