@@ -9,6 +9,7 @@ from app.common.permissions import Capability
 from app.common.auth_context import bearer_token, current_actor, requires
 from app.common.clock import utcnow
 from app.common.pagination import ListArgs, paginate
+from app.common.request_boundary import in_own_transaction
 from app.common.schemas import page_schema
 from app.models import User
 
@@ -20,7 +21,11 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Log in, tok
 @blp.response(200, TokenSchema)
 def issue_token(args):
     now = utcnow()
-    raw, token = services.authenticate(args["username"], args["password"], now)
+    try:
+        raw, token = services.authenticate(args["username"], args["password"], now)
+    except services.WrongPassword as failure:
+        in_own_transaction(lambda: services.register_failure(failure.user_id, now))
+        raise
     return {"access_token": raw, "token_type": "Bearer",
             "expires_in": int((token.expires_at - now).total_seconds()), "user": token.user}
 

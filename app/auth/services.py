@@ -16,6 +16,7 @@ from app.common.sites import find_site
 
 # Verified against when the username is unknown, so a miss costs as long as a hit.
 _DUMMY_HASH = None
+BAD_LOGIN = "Wrong username or password."
 
 
 def _token_hash(raw: str) -> str:
@@ -29,11 +30,13 @@ def _dummy_verify(password):
     verify_password(_DUMMY_HASH, password)
 
 
-def _bad_login(keep_changes=False):
-    problem = Unauthorized("Wrong username or password.")
-    # A failed attempt must be remembered despite the 401: the boundary commits it.
-    problem.keep_changes = keep_changes
-    return problem
+class WrongPassword(Unauthorized):
+    """401 for a known user's wrong password; the caller records the failure (`register_failure`)
+    in a transaction of its own, since the request's own changes are rolled back."""
+
+    def __init__(self, user_id: int):
+        super().__init__(BAD_LOGIN)
+        self.user_id = user_id
 
 
 def _locked(user, now):
@@ -42,7 +45,10 @@ def _locked(user, now):
                            headers={"Retry-After": str(wait)})
 
 
-def _register_failure(user, now):
+def register_failure(user_id: int, now) -> None:
+    """Count a failed login towards the lockout (LOGIN_MAX_FAILURES failures lock the account
+    for LOGIN_LOCKOUT_SECONDS, audited); flushes. The caller commits it on its own."""
+    user = db.session.get(User, user_id)
     config = current_app.config
     user.failed_logins += 1
     if user.failed_logins >= config["LOGIN_MAX_FAILURES"]:
@@ -52,16 +58,16 @@ def _register_failure(user, now):
 
 
 def authenticate(username: str, password: str, now):
-    """Return (raw_token, token_row) or raise 401/429; failed attempts count towards a lockout."""
+    """Return (raw_token, token_row) or raise Unauthorized (401) or TooManyRequests (429, locked
+    out). A wrong password raises WrongPassword: the caller records it with `register_failure`."""
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None or not user.active:
         _dummy_verify(password)
-        raise _bad_login()
+        raise Unauthorized(BAD_LOGIN)
     if user.locked_until and user.locked_until > now:
         raise _locked(user, now)
     if not verify_password(user.password_hash, password):
-        _register_failure(user, now)
-        raise _bad_login(keep_changes=True)
+        raise WrongPassword(user.id)
     user.failed_logins = 0
     user.locked_until = None
     return issue_token(user, now)

@@ -1,7 +1,6 @@
 """Every error is problem+json; nothing a client sends produces a bare 500."""
 import logging
 
-from flask import g
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -13,7 +12,6 @@ log = logging.getLogger(__name__)
 
 
 def handle_problem(exc: Problem):
-    g.keep_changes = exc.keep_changes
     return from_problem(exc)
 
 

@@ -11,7 +11,6 @@ class Problem(Exception):
     status = 400
     slug = "bad-request"
     title = "Bad request"
-    keep_changes = False  # when True the boundary commits despite the error status
 
     def __init__(self, detail, *, errors=None, status=None, title=None, slug=None, extra=None, headers=None):
         super().__init__(detail)

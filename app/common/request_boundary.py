@@ -53,7 +53,6 @@ def replay_idempotent():
 def _reset_request_state():
     # `g` lives on the app context, which a test (or a CLI) may keep across requests.
     g.actor = g.token = g.idempotency_key = None
-    g.keep_changes = False
 
 
 def before_request():
@@ -78,7 +77,22 @@ def _commit_failure_response(exc):
 
 
 def _should_commit(response):
-    return response.status_code < 400 or getattr(g, "keep_changes", False)
+    return response.status_code < 400
+
+
+def in_own_transaction(work):
+    """Run `work()` in a transaction of its own and commit it, whatever the request's answer
+    will be (a failed login is remembered although the request answers 401). The request's
+    pending changes are rolled back first; `work`'s result is returned, its errors re-raised
+    after a rollback."""
+    db.session.rollback()
+    try:
+        result = work()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return result
 
 
 def after_request(response):

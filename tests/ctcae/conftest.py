@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from tests.support.shared import require_shared
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED_DATA = REPO_ROOT / ".." / "shared" / "data"
@@ -10,8 +11,7 @@ SHARED_DATA = REPO_ROOT / ".." / "shared" / "data"
 
 def _shared_file(name: str) -> Path:
     path = SHARED_DATA / name
-    if not path.exists():
-        pytest.skip(f"shared reference data not found at {path.resolve()} (checkout without ../shared)")
+    require_shared(path)
     return path
 
 

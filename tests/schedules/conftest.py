@@ -6,6 +6,7 @@ import pytest
 
 from app.schedules.calendar import ClinicCalendar
 from app.schedules.protocol import default_protocol
+from tests.support.shared import require_shared
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +24,5 @@ def shared_dir():
     """/work/shared beside the checkout (reference data is never copied into the repo)."""
     repo_root = Path(__file__).resolve().parents[2]
     shared = repo_root / ".." / "shared"
-    if not shared.is_dir():
-        pytest.skip(f"reference data directory not found: {shared.resolve()}")
+    require_shared(shared, "reference data directory")
     return shared

@@ -7,6 +7,7 @@ import pytest
 
 from app.screening.eligibility import CRITERIA, evaluate
 from app.screening.labs import UnknownUnit
+from tests.support.shared import require_shared
 
 SCREENED_ON = date(2024, 5, 2)
 BIRTH_DATE = date(1960, 3, 1)
@@ -74,8 +75,7 @@ def test_criteria_are_in_registry_order_with_their_kind():
 
 def test_criteria_count_matches_the_registry_text():
     registry = shared_dir() / "seed" / "NCT06184841.txt"
-    if not registry.exists():
-        pytest.skip(f"registry text not found at {registry} (../shared beside the checkout)")
+    require_shared(registry, "registry text")
     text = registry.read_text(encoding="utf-8")
     inclusion, exclusion = text.split("Exclusion Criteria")
     exclusion = exclusion.split("Study & Design")[0]

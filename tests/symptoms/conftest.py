@@ -2,6 +2,7 @@
 from datetime import date
 
 import pytest
+from tests.support.shared import require_shared
 
 ON_CALL_PHONE = "+8613800000001"
 
@@ -52,6 +53,5 @@ def official_csv():
     from pathlib import Path
 
     path = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "ctcae_v5.csv"
-    if not path.exists():
-        pytest.skip(f"official CTCAE table not found at {path.resolve()}")
+    require_shared(path, "official CTCAE table")
     return path
