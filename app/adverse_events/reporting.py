@@ -5,6 +5,7 @@ from app.adverse_events import flags
 from app.adverse_events.safety_report import EventFacts, safety_table
 from app.adverse_events.services import DOSE_KINDS
 from app.common.access import scope_to_site
+from app.common.statuses import VisitStatus
 from app.extensions import db
 from app.models import AdverseEvent, Visit
 
@@ -12,7 +13,7 @@ from app.models import AdverseEvent, Visit
 def first_doses(actor, cutoff) -> dict:
     """patient id -> first dose date, for patients dosed on or before the cutoff."""
     statement = (select(Visit.patient_id, func.min(Visit.actual_date))
-                 .where(Visit.status == "completed", Visit.kind.in_(DOSE_KINDS), Visit.actual_date <= cutoff)
+                 .where(Visit.status == VisitStatus.COMPLETED, Visit.kind.in_(DOSE_KINDS), Visit.actual_date <= cutoff)
                  .group_by(Visit.patient_id))
     return dict(db.session.execute(scope_to_site(statement, actor, Visit.site_id)).all())
 

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from app.common.audit import log_change
 from app.common.problems import Conflict, ValidationProblem
+from app.common.statuses import AlertStatus
 from app.extensions import db
 from app.models import AdverseEvent, Alert
 
@@ -60,7 +61,7 @@ def overdue_without_alert(now):
 
 
 def _open_alert(now, event) -> Alert:
-    alert = Alert(patient_id=event.patient_id, site_id=event.site_id, kind=ALERT_KIND, status="open",
+    alert = Alert(patient_id=event.patient_id, site_id=event.site_id, kind=ALERT_KIND, status=AlertStatus.OPEN,
                   ctcae_term=event.ctcae_term, grade=event.grade, reasons=["sae_report_overdue"],
                   detail=f"SAE {event.ctcae_term} (adverse event {event.id}) was due at the sponsor by "
                          f"{event.report_due_at.isoformat()} and is not reported.",

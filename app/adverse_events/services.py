@@ -13,6 +13,7 @@ from app.common.problems import Conflict, ValidationProblem
 from app.extensions import db
 from app.models import AdverseEvent, AdverseEventGrade, SymptomReport, Visit
 from app.common.clock import site_today
+from app.common.statuses import VisitStatus
 from app.patients.services import active_events, record_event
 
 DOSE_KINDS = ("haic", "sintilimab")
@@ -40,7 +41,7 @@ class Derived:
 def first_dose_date(patient_id) -> date | None:
     """The earliest completed HAIC or sintilimab visit: before it nothing is treatment-emergent."""
     return db.session.scalar(select(func.min(Visit.actual_date)).where(
-        Visit.patient_id == patient_id, Visit.status == "completed", Visit.kind.in_(DOSE_KINDS)))
+        Visit.patient_id == patient_id, Visit.status == VisitStatus.COMPLETED, Visit.kind.in_(DOSE_KINDS)))
 
 
 def history_of(event):

@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from app.common.pagination import ListArgs
+from app.common.statuses import AlertStatus
 
 
 class AlertSchema(Schema):
@@ -27,7 +28,7 @@ class AlertSchema(Schema):
 
 
 class AlertListArgs(ListArgs):
-    status = fields.String(load_default=None, validate=validate.OneOf(("open", "acknowledged")))
+    status = fields.String(load_default=None, validate=validate.OneOf(list(AlertStatus)))
     kind = fields.String(load_default=None, validate=validate.Length(max=30))
     patient_id = fields.Integer(load_default=None)
     site = fields.String(load_default=None)

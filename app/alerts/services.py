@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app.common.audit import log_change, snapshot
 from app.common.problems import Conflict
+from app.common.statuses import AlertStatus
 from app.extensions import db
 from app.models import Alert, Patient, SymptomReport, User
 from app.notifications.outbox import enqueue
@@ -32,7 +33,7 @@ STAFF_LANGUAGE = "zh"  # the zh page texts carry the English sentence too: the t
 
 def _open_same_term(patient_id: int, term: str, now: datetime) -> Alert | None:
     return db.session.scalar(
-        select(Alert).where(Alert.patient_id == patient_id, Alert.kind == SYMPTOM_KIND, Alert.status == "open",
+        select(Alert).where(Alert.patient_id == patient_id, Alert.kind == SYMPTOM_KIND, Alert.status == AlertStatus.OPEN,
                             Alert.ctcae_term == term, Alert.last_event_at >= now - MERGE_WINDOW)
         .order_by(Alert.id.desc()).limit(1))
 
@@ -63,7 +64,7 @@ def _max(a: int | None, b: int | None) -> int | None:
 
 
 def _open(actor, now, patient, report, term, grade, reasons, urgent, detail) -> Alert:
-    alert = Alert(patient_id=patient.id, site_id=patient.site_id, kind=SYMPTOM_KIND, status="open",
+    alert = Alert(patient_id=patient.id, site_id=patient.site_id, kind=SYMPTOM_KIND, status=AlertStatus.OPEN,
                   ctcae_term=term, grade=grade, reasons=sorted(reasons), detail=detail, symptom_report_id=report.id,
                   opened_at=now, last_event_at=now, occurrences=1)
     db.session.add(alert)
@@ -75,7 +76,7 @@ def _open(actor, now, patient, report, term, grade, reasons, urgent, detail) -> 
 
 def alert_unclear_message(actor, now: datetime, patient: Patient, report: SymptomReport) -> Alert:
     """The patient's words we could not grade go to the nurse as free text (no SMS page)."""
-    alert = Alert(patient_id=patient.id, site_id=patient.site_id, kind=UNCLEAR_KIND, status="open",
+    alert = Alert(patient_id=patient.id, site_id=patient.site_id, kind=UNCLEAR_KIND, status=AlertStatus.OPEN,
                   reasons=["not_understood"], detail=report.text, symptom_report_id=report.id,
                   opened_at=now, last_event_at=now, occurrences=1)
     db.session.add(alert)
@@ -106,11 +107,11 @@ def page_on_call(now: datetime, patient: Patient, alert: Alert, urgent: bool) ->
 
 def acknowledge(actor, now: datetime, alert: Alert, note: str | None) -> Alert:
     """Record who acknowledged the alert, when, and their note; an alert is acknowledged once."""
-    if alert.status != "open":
+    if alert.status != AlertStatus.OPEN:
         raise Conflict(f"Alert {alert.id} was already acknowledged.", slug="already-acknowledged")
     note = (note or "").strip() or None
     before = snapshot(alert, AUDITED)
-    alert.status, alert.acknowledged_at, alert.acknowledged_by_id = "acknowledged", now, actor.id
+    alert.status, alert.acknowledged_at, alert.acknowledged_by_id = AlertStatus.ACKNOWLEDGED, now, actor.id
     alert.acknowledgement_note = note
     db.session.flush()
     log_change(actor, now, "alert_acknowledged", "alert", alert.id, before=before, after=snapshot(alert, AUDITED),

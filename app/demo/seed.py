@@ -17,6 +17,7 @@ from app.extensions import db
 from app.models import Patient, Screening, Site, User, Visit
 from app.common.permissions import ROLES
 from app.common.clock import site_today
+from app.common.statuses import VisitStatus
 from app.patients.services import enroll_patient, record_event
 from app.schedules.planned_visit import DOSE_KINDS
 from app.screening.services import screen_candidate
@@ -98,7 +99,7 @@ def complete_until(nurse, now, patient, last_day: date, delays: dict, today: dat
     the later cycles, so the next visit is looked up again after each completion)."""
     for _ in range(MAX_COMPLETIONS):
         visit = db.session.scalar(
-            select(Visit).where(Visit.patient_id == patient.id, Visit.status == "scheduled",
+            select(Visit).where(Visit.patient_id == patient.id, Visit.status == VisitStatus.SCHEDULED,
                                 Visit.scheduled_date <= last_day)
             .order_by(Visit.scheduled_date, Visit.id).limit(1))
         if visit is None:

@@ -18,6 +18,7 @@ from app.assessments.services import to_assessment, to_scan_values
 from app.common.access import scope_to_site
 from app.common.clock import local_date
 from app.common.problems import ValidationProblem
+from app.common.statuses import VisitStatus
 from app.efficacy.derivation import (
     PatientEndpointData, day_number, derive_all_endpoints, derive_patient_endpoints,
 )
@@ -110,7 +111,7 @@ def _death_dates(ids) -> dict[int, date]:
 def _imaging_targets(ids) -> dict[int, list[date]]:
     """Protocol imaging target dates from the booked schedule (empty: the protocol default)."""
     rows = db.session.execute(select(Visit.patient_id, Visit.target_date).where(
-        Visit.patient_id.in_(ids), Visit.kind == "imaging", Visit.status != "cancelled"))
+        Visit.patient_id.in_(ids), Visit.kind == "imaging", Visit.status != VisitStatus.CANCELLED))
     grouped = defaultdict(list)
     for patient_id, target in rows:
         grouped[patient_id].append(target)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from app.common.statuses import VisitStatus
 from app.extensions import db
 from app.models import Message, Patient, PatientEvent, Site, TumorAssessment, Visit
 
@@ -55,7 +56,7 @@ def _dated_rows(patient_ids):
 def _dated_statements(patient_ids):
     return (
         select(Visit.patient_id, Visit.actual_date).where(
-            Visit.patient_id.in_(patient_ids), Visit.status == "completed", Visit.actual_date.is_not(None)),
+            Visit.patient_id.in_(patient_ids), Visit.status == VisitStatus.COMPLETED, Visit.actual_date.is_not(None)),
         select(PatientEvent.patient_id, PatientEvent.date).where(
             PatientEvent.patient_id.in_(patient_ids), PatientEvent.type == "contact",
             PatientEvent.retracted_at.is_(None)),

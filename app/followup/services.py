@@ -15,6 +15,7 @@ from app.followup.rules import ContactPlan, DueContact, follow_up_status, next_s
 from app.models import ContactAttempt, Patient, Visit
 from app.models.contact import ALIVE_OUTCOMES
 from app.common.clock import site_today
+from app.common.statuses import VisitStatus
 from app.patients.services import record_event
 from app.schedules.planning import horizon_end
 from app.schedules.protocol import load_protocol
@@ -100,7 +101,7 @@ def _first_after(scheduled: list[DueContact] | None, last_alive: date | None) ->
 def _next_visits(ids) -> dict[int, list[DueContact]]:
     """Each patient's still-scheduled visits in date order (a patient on treatment is seen there)."""
     rows = db.session.execute(select(Visit.patient_id, Visit.scheduled_date, Visit.window_end)
-                              .where(Visit.patient_id.in_(ids), Visit.status == "scheduled")
+                              .where(Visit.patient_id.in_(ids), Visit.status == VisitStatus.SCHEDULED)
                               .order_by(Visit.patient_id, Visit.scheduled_date))
     found: dict[int, list[DueContact]] = {}
     for patient_id, scheduled, window_end in rows:

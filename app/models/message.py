@@ -1,12 +1,13 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.common.statuses import MessageStatus, check_in
 from app.extensions import db
 from app.models.base import TimestampMixin, UTCDateTime
 
-OUTBOUND_STATES = ("queued", "sending", "sent", "delivered", "undelivered", "failed", "cancelled")
+OUTBOUND_STATES = tuple(status for status in MessageStatus if status is not MessageStatus.RECEIVED)
 
 
 class Message(TimestampMixin, db.Model):
@@ -14,7 +15,8 @@ class Message(TimestampMixin, db.Model):
     transaction, sent by the dispatcher after commit."""
 
     __tablename__ = "messages"
-    __table_args__ = (Index("ix_messages_due", "status", "next_attempt_at"),)
+    __table_args__ = (Index("ix_messages_due", "status", "next_attempt_at"),
+                      CheckConstraint(check_in("status", MessageStatus), name="status"))  # migration 0008
 
     id: Mapped[int] = mapped_column(primary_key=True)
     direction: Mapped[str] = mapped_column(String(8), nullable=False)  # inbound | outbound

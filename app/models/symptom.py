@@ -1,21 +1,23 @@
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.common.statuses import AlertStatus, ReportStatus, check_in
 from app.extensions import db
 from app.models.base import JSONType, TimestampMixin, UTCDateTime, VersionedMixin
 
 
 class SymptomReport(TimestampMixin, VersionedMixin, db.Model):
     __tablename__ = "symptom_reports"
+    __table_args__ = (CheckConstraint(check_in("status", ReportStatus), name="status"),)  # migration 0008
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), nullable=False, index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     channel: Mapped[str] = mapped_column(String(10), nullable=False)  # sms | tablet
     text: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    status: Mapped[str] = mapped_column(String(20), nullable=False)  # awaiting_answer | complete
+    status: Mapped[str] = mapped_column(String(20), nullable=False)  # ReportStatus
     escalated: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     conversation: Mapped[dict | None] = mapped_column(JSONType)  # open questions, pure state
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -44,12 +46,13 @@ class SymptomItem(db.Model):
 
 class Alert(TimestampMixin, VersionedMixin, db.Model):
     __tablename__ = "alerts"
+    __table_args__ = (CheckConstraint(check_in("status", AlertStatus), name="status"),)  # migration 0008
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), nullable=False, index=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), nullable=False, index=True)
     kind: Mapped[str] = mapped_column(String(30), nullable=False)  # symptom, sae_deadline, sms_unreachable, ...
-    status: Mapped[str] = mapped_column(String(16), nullable=False, default="open")
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default=AlertStatus.OPEN)
     ctcae_term: Mapped[str | None] = mapped_column(String(120))
     grade: Mapped[int | None] = mapped_column(Integer)
     reasons: Mapped[list] = mapped_column(JSONType, nullable=False, default=list)

@@ -4,11 +4,12 @@ from sqlalchemy import (CheckConstraint, Date, ForeignKey, Index, Integer, Numer
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.common.statuses import VisitStatus, check_in
 from app.extensions import db
 from app.models.base import JSONType, TimestampMixin, VersionedMixin
 
 VISIT_KINDS = ("haic", "sintilimab", "labs", "imaging", "safety_follow_up", "survival_follow_up")
-VISIT_STATUSES = ("scheduled", "completed", "missed", "cancelled")
+VISIT_STATUSES = tuple(VisitStatus)
 
 
 class Visit(TimestampMixin, VersionedMixin, db.Model):
@@ -22,7 +23,7 @@ class Visit(TimestampMixin, VersionedMixin, db.Model):
         # Added by migration 0002: the site's load of a capacity-limited kind (booking),
         # covered by the index; and the schedule's vocabularies and invariants.
         Index("ix_visits_site_kind_day", "site_id", "kind", "scheduled_date", "status"),
-        CheckConstraint(f"status IN {VISIT_STATUSES!r}", name="status"),
+        CheckConstraint(check_in("status", VisitStatus), name="status"),
         CheckConstraint(f"kind IN {VISIT_KINDS!r}", name="kind"),
         CheckConstraint("window_start <= window_end", name="window"),
     )
@@ -39,7 +40,7 @@ class Visit(TimestampMixin, VersionedMixin, db.Model):
     window_start: Mapped[date] = mapped_column(Date, nullable=False)
     window_end: Mapped[date] = mapped_column(Date, nullable=False)
     scheduled_date: Mapped[date] = mapped_column(Date, nullable=False)
-    status: Mapped[str] = mapped_column(String(12), nullable=False, default="scheduled")
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default=VisitStatus.SCHEDULED)
     actual_date: Mapped[date | None] = mapped_column(Date)
     dose_mg: Mapped[float | None] = mapped_column(Numeric(7, 1, asdecimal=False))
     planned_dose_mg: Mapped[float | None] = mapped_column(Numeric(7, 1, asdecimal=False))

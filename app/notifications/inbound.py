@@ -21,6 +21,7 @@ from app.notifications.send_policy import KEYWORD_PURPOSE
 from app.notifications.templates import RenderedSms, render_reply
 from app.common.clock import site_today
 from app.common.proof_of_life import touch_contact
+from app.common.statuses import MessageStatus
 
 ACTOR = "sms-inbound"
 REPLY_PURPOSE = "reply"  # answers from the symptom pipeline
@@ -47,7 +48,7 @@ def receive(now: datetime, *, sid: str, from_number: str, to_number: str, body: 
 def _store(now, sid, from_number, to_number, body, patient) -> Message | None:
     message = Message(direction="inbound", patient_id=getattr(patient, "id", None),
                       site_id=getattr(patient, "site_id", None), to_number=to_number or "",
-                      from_number=from_number, body=body, status="received", received_at=now, provider_sid=sid,
+                      from_number=from_number, body=body, status=MessageStatus.RECEIVED, received_at=now, provider_sid=sid,
                       purpose="patient" if patient else UNKNOWN_SENDER_PURPOSE)
     try:
         with db.session.begin_nested():  # the same webhook delivered twice at once: one wins

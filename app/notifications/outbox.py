@@ -13,13 +13,14 @@ from datetime import datetime
 
 from sqlalchemy import case, select, update
 
+from app.common.statuses import MessageStatus
 from app.extensions import db
 from app.models import Message
 from app.notifications.gateways.base import TemplateRef
 from app.notifications.retry import RetryPolicy, lease_expires_at
 from app.notifications.templates import RenderedSms
 
-UNSENT = ("queued", "sending")
+UNSENT = (MessageStatus.QUEUED, MessageStatus.SENDING)
 
 
 def enqueue(*, to_number: str, sms: RenderedSms, purpose: str, now: datetime, patient=None, site_id=None,
@@ -32,7 +33,7 @@ def enqueue(*, to_number: str, sms: RenderedSms, purpose: str, now: datetime, pa
     """
     if idempotency_key and _key_taken(idempotency_key):
         return None
-    message = Message(direction="outbound", to_number=to_number, body=sms.text, purpose=purpose, status="queued",
+    message = Message(direction="outbound", to_number=to_number, body=sms.text, purpose=purpose, status=MessageStatus.QUEUED,
                       template_name=sms.template.name, template_params=template_params(sms.template),
                       attempts=0, next_attempt_at=send_at or now, expires_at=expires_at,
                       idempotency_key=idempotency_key, visit_id=visit_id, user_id=user_id,
@@ -83,15 +84,15 @@ def claim_due(now: datetime, limit: int, token: str, policy: RetryPolicy = Retry
     """
     due = db.session.scalars(
         select(Message.id)
-        .where(Message.direction == "outbound", Message.status == "queued", Message.next_attempt_at <= now)
+        .where(Message.direction == "outbound", Message.status == MessageStatus.QUEUED, Message.next_attempt_at <= now)
         .order_by(Message.next_attempt_at, Message.id)
         .limit(limit)
         .with_for_update(skip_locked=True)).all()
     if not due:
         return []
     statement = (update(Message)
-                 .where(Message.id.in_(due), Message.status == "queued")
-                 .values(status="sending", claim_token=token, attempts=Message.attempts + 1,
+                 .where(Message.id.in_(due), Message.status == MessageStatus.QUEUED)
+                 .values(status=MessageStatus.SENDING, claim_token=token, attempts=Message.attempts + 1,
                          lease_expires_at=lease_expires_at(now, policy))
                  .returning(Message.id)
                  .execution_options(synchronize_session=False))
@@ -106,8 +107,8 @@ def recover_expired_leases(now: datetime) -> int:
     the only way a message can go out twice.
     """
     statement = (update(Message)
-                 .where(Message.status == "sending", Message.lease_expires_at <= now)
-                 .values(status="queued", claim_token=None, lease_expires_at=None, next_attempt_at=now)
+                 .where(Message.status == MessageStatus.SENDING, Message.lease_expires_at <= now)
+                 .values(status=MessageStatus.QUEUED, claim_token=None, lease_expires_at=None, next_attempt_at=now)
                  .execution_options(synchronize_session=False))
     return db.session.execute(statement).rowcount
 
@@ -129,7 +130,7 @@ def mark_sent(message_id: int, token: str, now: datetime, provider_sid: str | No
     """Record the provider's acceptance of `sms` (the text as sent: a reminder is rendered
     again at send time). A status callback may already have moved the row further
     (delivered), so the status only moves forward from "sending"."""
-    forward = case((Message.status.in_(UNSENT), "sent"), else_=Message.status)
+    forward = case((Message.status.in_(UNSENT), MessageStatus.SENT), else_=Message.status)
     return _settle(message_id, token, status=forward, provider_sid=provider_sid, sent_at=now, body=sms.text,
                    template_name=sms.template and sms.template.name,
                    template_params=template_params(sms.template), error_code=None, error_message=None)
@@ -137,24 +138,24 @@ def mark_sent(message_id: int, token: str, now: datetime, provider_sid: str | No
 
 def mark_retry(message_id: int, token: str, at: datetime, error_code, error_message) -> bool:
     """Put the row back in the queue for another attempt at `at`."""
-    return _settle(message_id, token, status="queued", next_attempt_at=at,
+    return _settle(message_id, token, status=MessageStatus.QUEUED, next_attempt_at=at,
                    error_code=_code(error_code), error_message=error_message)
 
 
 def mark_failed(message_id: int, token: str, error_code, error_message) -> bool:
     """A terminal failure: the provider refused, or no attempts are left."""
-    return _settle(message_id, token, status="failed", next_attempt_at=None,
+    return _settle(message_id, token, status=MessageStatus.FAILED, next_attempt_at=None,
                    error_code=_code(error_code), error_message=error_message)
 
 
 def mark_cancelled(message_id: int, token: str, reason: str) -> bool:
     """Never to be sent (opted out, visit moved, moment passed…); the reason is kept."""
-    return _settle(message_id, token, status="cancelled", next_attempt_at=None, error_message=reason)
+    return _settle(message_id, token, status=MessageStatus.CANCELLED, next_attempt_at=None, error_message=reason)
 
 
 def mark_deferred(message_id: int, token: str, until: datetime, reason: str) -> bool:
     """Not now (quiet hours, daily budget): back to the queue without spending an attempt."""
-    return _settle(message_id, token, status="queued", next_attempt_at=until, attempts=Message.attempts - 1,
+    return _settle(message_id, token, status=MessageStatus.QUEUED, next_attempt_at=until, attempts=Message.attempts - 1,
                    error_message=reason)
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.common.audit import log_change
+from app.common.statuses import AlertStatus
 from app.extensions import db
 from app.models import Alert, Patient
 
@@ -55,12 +56,12 @@ def mark_reachable(actor, now: datetime, patient: Patient) -> None:
 
 def _open_alert(now: datetime, patient: Patient, detail: str) -> Alert:
     alert = db.session.scalar(select(Alert).where(Alert.patient_id == patient.id, Alert.kind == UNREACHABLE_ALERT,
-                                                  Alert.status == "open"))
+                                                  Alert.status == AlertStatus.OPEN))
     if alert is not None:
         alert.occurrences += 1
         alert.last_event_at, alert.detail = now, detail
         return alert
-    alert = Alert(patient_id=patient.id, site_id=patient.site_id, kind=UNREACHABLE_ALERT, status="open",
+    alert = Alert(patient_id=patient.id, site_id=patient.site_id, kind=UNREACHABLE_ALERT, status=AlertStatus.OPEN,
                   reasons=["sms_unreachable"], detail=detail, opened_at=now, last_event_at=now, occurrences=1)
     db.session.add(alert)
     db.session.flush()

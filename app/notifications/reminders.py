@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from app.common.statuses import VisitStatus
 from app.extensions import db
 from app.models import Patient, Visit
 from app.notifications.outbox import enqueue
@@ -77,7 +78,7 @@ def _candidates(now: datetime, ahead: timedelta):
     first = (now - _DATE_MARGIN).date()
     last = (now + ahead + _DATE_MARGIN).date() + timedelta(days=longest)
     statement = (select(Visit, Patient).join(Patient, Visit.patient_id == Patient.id)
-                 .where(Visit.status == "scheduled", Visit.scheduled_date.between(first, last),
+                 .where(Visit.status == VisitStatus.SCHEDULED, Visit.scheduled_date.between(first, last),
                         Patient.sms_opted_out.is_(False), Patient.status.not_in(NO_SMS_STATUSES))
                  .order_by(Visit.scheduled_date, Visit.id))
     return db.session.execute(statement).all()
@@ -87,7 +88,7 @@ def current_reminder(message, patient: Patient, now: datetime) -> Decision:
     """Send, cancel or defer a planned reminder, judged on the visit as it is now."""
     visit_id, slot_id, planned_date = parse_reminder_key(message.idempotency_key)
     visit = db.session.get(Visit, visit_id)
-    if visit is None or visit.status != "scheduled":
+    if visit is None or visit.status != VisitStatus.SCHEDULED:
         return Decision("cancel", reason=f"visit is {visit.status if visit else 'gone'}")
     if visit.scheduled_date != planned_date:
         return Decision("cancel", reason=f"visit moved from {planned_date} to {visit.scheduled_date}")

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from app.common.statuses import MessageStatus
 from app.extensions import db
 from app.models import Message, Patient
 from app.notifications import patient_sms
@@ -30,7 +31,7 @@ def apply_status_callback(now: datetime, *, sid: str, provider_status: str, erro
     if not may_transition(message.status, status):
         return message  # duplicate or out of order: never move backwards
     message.status = status
-    if status == "delivered":
+    if status == MessageStatus.DELIVERED:
         message.delivered_at = now
     if error_code is not None:
         message.error_code = str(error_code)
@@ -51,7 +52,7 @@ def _patient_consequences(now, message: Message, status: str, error_code: int | 
     patient = message.patient_id and db.session.get(Patient, message.patient_id)
     if not patient:
         return
-    if status == "delivered":
+    if status == MessageStatus.DELIVERED:
         patient_sms.mark_reachable(ACTOR, now, patient)
         return
     flags = classify_delivery_error(error_code)

@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from app.common.pagination import ListArgs
+from app.common.statuses import ReportStatus
 from app.ctcae import CTCAE_VERSION
 from app.symptoms.grading.escalation import RED_FLAGS
 
@@ -60,4 +61,4 @@ class SymptomReportCreateSchema(Schema):
 
 
 class SymptomReportListArgs(ListArgs):
-    status = fields.String(load_default=None, validate=validate.OneOf(("awaiting_answer", "complete")))
+    status = fields.String(load_default=None, validate=validate.OneOf(list(ReportStatus)))

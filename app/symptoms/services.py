@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.alerts.services import alert_unclear_message, raise_symptom_alert
 from app.common.audit import log_change, snapshot
+from app.common.statuses import ReportStatus, VisitStatus
 from app.extensions import db
 from app.notifications.templates import RenderedSms
 from app.models import Message, Patient, SymptomItem, SymptomReport, Visit
@@ -22,7 +23,7 @@ from app.symptoms.grading.grader import AssessedSymptom, assess
 from app.symptoms.dialogue.state_json import last_message_at, state_from_json, state_to_json
 
 ACTOR = "sms-inbound"
-AWAITING, COMPLETE = "awaiting_answer", "complete"
+AWAITING, COMPLETE = ReportStatus.AWAITING_ANSWER, ReportStatus.COMPLETE
 REPORT_AUDITED = ("status", "escalated", "text", "channel", "received_at")
 # Outside a dialogue these need no grading: "fine" / "0" / "好" answer a check-in with no symptoms
 # (a report without items is kept); a bare thanks is only courtesy. Neither gets a reply:
@@ -106,7 +107,7 @@ def close_abandoned_reports(now: datetime, actor="symptoms-job") -> int:
 def received_immunotherapy(patient_id: int) -> bool:
     """Fever is a red flag once the patient has had a sintilimab dose (a completed visit)."""
     return db.session.scalar(select(Visit.id).where(
-        Visit.patient_id == patient_id, Visit.kind == "sintilimab", Visit.status == "completed").limit(1)) is not None
+        Visit.patient_id == patient_id, Visit.kind == "sintilimab", Visit.status == VisitStatus.COMPLETED).limit(1)) is not None
 
 
 def previous_grades(patient_id: int, exclude_report_id: int | None = None) -> dict[str, int]:

@@ -16,7 +16,7 @@ from app.models import Visit
 from app.schedules.calendar import ClinicCalendar
 from app.schedules.dosing import dose_for
 from app.schedules.protocol import Protocol, load_protocol
-from app.common.statuses import MISSED_CANDIDATE
+from app.common.statuses import MISSED_CANDIDATE, VisitStatus
 from app.schedules.planned_visit import (BEYOND_TREATMENT_LIMIT, CAPACITY, CLOSED_DAY, DOSE_KINDS,
                                   OUT_OF_WINDOW, PlannedVisit)
 
@@ -54,7 +54,7 @@ def site_load(site_id: int, calendar: ClinicCalendar, first: date, last: date) -
         return Counter()
     rows = db.session.execute(
         select(Visit.scheduled_date, Visit.kind, func.count())
-        .where(Visit.site_id == site_id, Visit.status == "scheduled", Visit.kind.in_(kinds),
+        .where(Visit.site_id == site_id, Visit.status == VisitStatus.SCHEDULED, Visit.kind.in_(kinds),
                Visit.scheduled_date.between(first - LOAD_MARGIN, last + LOAD_MARGIN))
         .group_by(Visit.scheduled_date, Visit.kind))
     return Counter({(day, kind): count for day, kind, count in rows})
@@ -75,13 +75,13 @@ def planned(visit: Visit) -> PlannedVisit:
 
 def frozen_codes(visits) -> set[str]:
     """Codes of visits that are history (completed, missed, cancelled): never replanned."""
-    return {visit.code for visit in visits if visit.status != "scheduled"}
+    return {visit.code for visit in visits if visit.status != VisitStatus.SCHEDULED}
 
 
 def actual_dose_days(visits) -> dict[str, date]:
     """code -> actual day of every completed dose visit (the dose interval counts from it)."""
     return {visit.code: visit.actual_date for visit in visits
-            if visit.kind in DOSE_KINDS and visit.status == "completed" and visit.actual_date}
+            if visit.kind in DOSE_KINDS and visit.status == VisitStatus.COMPLETED and visit.actual_date}
 
 
 def new_row(patient, protocol: Protocol, plan: PlannedVisit) -> Visit:
@@ -90,7 +90,7 @@ def new_row(patient, protocol: Protocol, plan: PlannedVisit) -> Visit:
                  code=plan.code, kind=plan.kind, cycle=plan.cycle, anchor=plan.anchor,
                  target_date=plan.target_date, window_start=plan.window_start,
                  window_end=plan.window_end, scheduled_date=plan.scheduled_date,
-                 status="scheduled", flags=list(plan.flags), panels=list(plan.panels),
+                 status=VisitStatus.SCHEDULED, flags=list(plan.flags), panels=list(plan.panels),
                  planned_dose_mg=planned_dose(protocol, patient, plan))
 
 

@@ -8,6 +8,7 @@ visit replaces the old event in subscribed calendars; cancelled visits stay as C
 from datetime import timedelta
 
 from icalendar import Calendar, Event
+from app.common.statuses import VisitStatus
 
 CONTENT_TYPE = "text/calendar"
 PRODID = "-//HAIC-Track//NCT06184841 visits//EN"
@@ -19,8 +20,8 @@ KIND_LABELS = {
     "safety_follow_up": "Safety follow-up",
     "survival_follow_up": "Survival follow-up",
 }
-STATUS = {"scheduled": "CONFIRMED", "completed": "CONFIRMED", "missed": "CANCELLED",
-          "cancelled": "CANCELLED"}
+STATUS = {VisitStatus.SCHEDULED: "CONFIRMED", VisitStatus.COMPLETED: "CONFIRMED", VisitStatus.MISSED: "CANCELLED",
+          VisitStatus.CANCELLED: "CANCELLED"}
 
 
 def patient_calendar(patient, visits, now) -> bytes:

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.common.clock import site_today
 from app.common.proof_of_life import touch_contact
 from app.schedules.engine import DoseIntervalError, flags_for_day, moved_visits, shift_treatment
-from app.common.statuses import MISSED_CANDIDATE
+from app.common.statuses import MISSED_CANDIDATE, VisitStatus
 from app.schedules.planned_visit import BEYOND_TREATMENT_LIMIT, DOSE_KINDS, TREATMENT_KINDS
 from app.visits import engine_io as io
 
@@ -40,7 +40,7 @@ def reschedule_visit(actor, now, visit, new_date: date, reason: str):
 def complete_visit(actor, now, visit, actual_date: date, dose_mg=None, notes=None):
     """Record that `visit` took place on `actual_date` (proof of life). A dose given on
     another day than booked re-anchors the later cycles. Returns (visit, visits moved)."""
-    _require_scheduled(visit, "completed")
+    _require_scheduled(visit, VisitStatus.COMPLETED)
     patient = visit.patient
     if actual_date > site_today(patient.site, now):
         raise ValidationProblem("A visit cannot be completed in the future.",
@@ -49,7 +49,7 @@ def complete_visit(actor, now, visit, actual_date: date, dose_mg=None, notes=Non
         raise ValidationProblem(f"A {visit.kind} visit has no dose.",
                                 errors={"dose_mg": ["Only HAIC and sintilimab visits have a dose."]})
     before = io.state(visit)
-    visit.status, visit.actual_date, visit.dose_mg = "completed", actual_date, dose_mg
+    visit.status, visit.actual_date, visit.dose_mg = VisitStatus.COMPLETED, actual_date, dose_mg
     visit.notes = notes
     visit.flags = [flag for flag in visit.flags or [] if flag != MISSED_CANDIDATE]
     db.session.flush()
@@ -65,23 +65,23 @@ def complete_visit(actor, now, visit, actual_date: date, dose_mg=None, notes=Non
 def miss_visit(actor, now, visit, reason: str):
     """Record that the patient did not come. Only a visit whose day has come can be missed."""
     reason = require_reason(reason)
-    _require_scheduled(visit, "missed")
+    _require_scheduled(visit, VisitStatus.MISSED)
     if visit.scheduled_date > site_today(visit.patient.site, now):
         raise ValidationProblem("A visit still to come cannot be missed; cancel or reschedule it.",
                                 errors={"reason": ["The visit's day has not come yet."]})
-    return _close(actor, now, visit, "missed", reason, "visit:miss")
+    return _close(actor, now, visit, VisitStatus.MISSED, reason, "visit:miss")
 
 
 def cancel_visit(actor, now, visit, reason: str):
     """Cancel one scheduled visit (the rest of the schedule stays as it is)."""
     reason = require_reason(reason)
-    _require_scheduled(visit, "cancelled")
-    return _close(actor, now, visit, "cancelled", reason, "visit:cancel")
+    _require_scheduled(visit, VisitStatus.CANCELLED)
+    return _close(actor, now, visit, VisitStatus.CANCELLED, reason, "visit:cancel")
 
 
 def cancel_rows(actor, now, visits, reason, action="visit:cancel") -> list:
     """Cancel scheduled `visits` (used when an event ends them). Returns them."""
-    return [_close(actor, now, visit, "cancelled", reason, action) for visit in visits]
+    return [_close(actor, now, visit, VisitStatus.CANCELLED, reason, action) for visit in visits]
 
 
 def shift_from(actor, now, visit, new_date, reason, action) -> list:
@@ -102,7 +102,7 @@ def shift_from(actor, now, visit, new_date, reason, action) -> list:
                                 frozen=io.frozen_codes(rows), c1d1=patient.treatment_start,
                                 actual_dates=io.actual_dose_days(rows))
     except DoseIntervalError as error:
-        field = "date" if visit.status == "scheduled" else "actual_date"
+        field = "date" if visit.status == VisitStatus.SCHEDULED else "actual_date"
         raise ValidationProblem(str(error), errors={field: [str(error)]}, slug="dose-interval")
     by_code = {row.code: row for row in rows}
     return [_apply(actor, now, by_code[plan.code], plan, reason, action)
@@ -113,7 +113,7 @@ def _apply(actor, now, row, plan, reason, action):
     before = io.state(row)
     io.place(row, plan)
     if BEYOND_TREATMENT_LIMIT in plan.flags:
-        row.status = "cancelled"
+        row.status = VisitStatus.CANCELLED
         row.status_reason = f"{reason}: beyond the protocol's treatment limit"
     db.session.flush()
     log_change(actor, now, action, "visit", row.id, before=before, after=io.state(row), reason=reason,
@@ -147,6 +147,6 @@ def _close(actor, now, visit, status, reason, action):
 
 
 def _require_scheduled(visit, what):
-    if visit.status != "scheduled":
+    if visit.status != VisitStatus.SCHEDULED:
         raise Conflict(f"Visit {visit.code} is {visit.status}: it cannot be {what}. "
                        "A visit that is history never changes.", slug="visit-closed")

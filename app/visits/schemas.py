@@ -1,6 +1,7 @@
 """Visit input and output schemas (API.md "Visits")."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from app.common.statuses import VisitStatus
 from app.models.visit import VISIT_KINDS, VISIT_STATUSES
 from app.schedules.planned_visit import timing
 
@@ -10,7 +11,7 @@ _REASON = validate.Length(min=1, max=2000)
 
 def visit_timing(visit):
     """on_time / early / late / out_of_window for a completed visit; None before that."""
-    if visit.status != "completed" or visit.actual_date is None:
+    if visit.status != VisitStatus.COMPLETED or visit.actual_date is None:
         return None
     return timing(visit.actual_date, visit.target_date, visit.window_start, visit.window_end)
 

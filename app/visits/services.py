@@ -4,6 +4,7 @@ The single-visit use cases (reschedule, complete, miss, cancel) are in `lifecycl
 Every function flushes and audits; the caller's boundary commits.
 """
 from app.common.audit import log_change
+from app.common.statuses import VisitStatus
 from app.extensions import db
 from app.schedules.engine import (horizon_end, plan_follow_up, plan_safety_follow_up, plan_schedule,
                                   visits_to_cancel_on)
@@ -66,10 +67,10 @@ def undo_patient_event(actor, now, patient, event, remaining_events):
     note = f"retraction of {event_reason(event)}"
     visits = io.patient_visits(patient.id)
     changed = [_reopen(actor, now, visit, note) for visit in visits
-               if visit.status == "cancelled" and visit.status_reason == event_reason(event)]
+               if visit.status == VisitStatus.CANCELLED and visit.status_reason == event_reason(event)]
     if event.type in FOLLOW_UP_EVENTS:
         survival = [visit for visit in visits
-                    if visit.kind == "survival_follow_up" and visit.status == "scheduled"]
+                    if visit.kind == "survival_follow_up" and visit.status == VisitStatus.SCHEDULED]
         changed += cancel_rows(actor, now, survival, note, action="visit:cancel_on_retraction")
         changed += _replan_safety_after_last_planned_dose(actor, now, patient, visits, note)
     for other in sorted(remaining_events, key=lambda e: (e.date, e.id)):
@@ -79,7 +80,7 @@ def undo_patient_event(actor, now, patient, event, remaining_events):
 
 def _reopen(actor, now, visit, note):
     before = io.state(visit)
-    visit.status, visit.status_reason = "scheduled", None
+    visit.status, visit.status_reason = VisitStatus.SCHEDULED, None
     db.session.flush()
     log_change(actor, now, "visit:reopen_on_retraction", "visit", visit.id, before=before,
            after=io.state(visit), reason=note, site_id=visit.site_id)
@@ -90,7 +91,7 @@ def _replan_safety_after_last_planned_dose(actor, now, patient, visits, note):
     protocol = io.protocol_named(patient.protocol_version)
     calendar = io.calendar_for(patient.site, protocol)
     doses = [visit.actual_date or visit.scheduled_date for visit in visits
-             if visit.kind in DOSE_KINDS and visit.status in ("scheduled", "completed")]
+             if visit.kind in DOSE_KINDS and visit.status in (VisitStatus.SCHEDULED, VisitStatus.COMPLETED)]
     if not doses:
         return []
     last_dose = max(doses)
@@ -104,7 +105,7 @@ def _replan_safety_after_last_planned_dose(actor, now, patient, visits, note):
 
 def _visits_ended(event, visits):
     event_type = EVENT_ALIASES.get(event.type, event.type)
-    scheduled = [visit for visit in visits if visit.status == "scheduled"]
+    scheduled = [visit for visit in visits if visit.status == VisitStatus.SCHEDULED]
     ended_codes = {plan.code for plan in visits_to_cancel_on(
         event_type, event.date, [io.planned(visit) for visit in scheduled])}
     return [visit for visit in scheduled if visit.code in ended_codes]
@@ -125,7 +126,7 @@ def _plan_follow_up(actor, now, patient, visits, event, reason):
                for plan in plans]
     planned_codes = {plan.code for plan in plans}
     stale = [visit for code, visit in existing.items()
-             if code not in planned_codes and visit.status == "scheduled"]
+             if code not in planned_codes and visit.status == VisitStatus.SCHEDULED]
     changed += cancel_rows(actor, now, stale, reason, action="visit:cancel_on_event")
     return [visit for visit in changed if visit is not None]
 
@@ -133,7 +134,7 @@ def _plan_follow_up(actor, now, patient, visits, event, reason):
 def _last_dose_day(visits, event_date):
     """The last dose actually given on or before the event (the event day if none was)."""
     given = [visit.actual_date for visit in visits if visit.kind in DOSE_KINDS
-             and visit.status == "completed" and visit.actual_date
+             and visit.status == VisitStatus.COMPLETED and visit.actual_date
              and visit.actual_date <= event_date]
     return max(given, default=event_date)
 
@@ -146,7 +147,7 @@ def _replan(actor, now, patient, protocol, visit, plan, reason):
         log_change(actor, now, "visit:add_on_event", "visit", visit.id, after=io.state(visit),
                reason=reason, site_id=visit.site_id)
         return visit
-    if visit.status != "scheduled" or io.planned(visit) == plan:
+    if visit.status != VisitStatus.SCHEDULED or io.planned(visit) == plan:
         return None  # history, or already where the plan wants it
     before = io.state(visit)
     io.place(visit, plan)

@@ -12,6 +12,7 @@ from app.common.pagination import decode_cursor, encode_cursor
 from app.extensions import db
 from app.models import Patient, Site, Visit
 from app.common.clock import site_today
+from app.common.statuses import VisitStatus
 from app.schedules.planned_visit import KINDS, timing
 
 # Same-day order: labs first (drawn before the dose), then imaging, then treatment, then
@@ -77,7 +78,7 @@ def day_item(row) -> dict:
 
 
 def _timing(row):
-    if row.status != "completed" or row.actual_date is None:
+    if row.status != VisitStatus.COMPLETED or row.actual_date is None:
         return None
     return timing(row.actual_date, row.target_date, row.window_start, row.window_end)
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from app.common.statuses import VisitStatus
 from app.extensions import db
 from app.models import Patient, Visit
 from app.notifications.outbox import enqueue
@@ -61,7 +62,7 @@ def _recent_haic_dates(patient_ids: list[int], now: datetime) -> dict[int, list]
     if not patient_ids:
         return {}
     rows = db.session.execute(select(Visit.patient_id, Visit.actual_date).where(
-        Visit.patient_id.in_(patient_ids), Visit.kind == "haic", Visit.status == "completed",
+        Visit.patient_id.in_(patient_ids), Visit.kind == "haic", Visit.status == VisitStatus.COMPLETED,
         Visit.actual_date >= (now - _HAIC_LOOKBACK).date()))
     dates = defaultdict(list)
     for patient_id, actual_date in rows:
