@@ -23,6 +23,8 @@ def pending_candidates(patient_id):
 
 
 def load_candidate(item_id, patient):
+    """The (SymptomItem, SymptomReport) row of one AE candidate of `patient`. Raises NotFound (404)
+    when the item is not this patient's, Conflict (409, "already-reviewed") when it was reviewed."""
     row = db.session.execute(select(SymptomItem, SymptomReport).join(
         SymptomReport, SymptomItem.report_id == SymptomReport.id).where(SymptomItem.id == item_id)).first()
     if row is None or row[1].patient_id != patient.id:
@@ -55,4 +57,6 @@ def confirm_candidate(actor, now, patient, item, report, fields):
 
 
 def dismiss_candidate(actor, now, patient, item, reason):
+    """Record that a symptom item is not an adverse event (`reason` required, 422 without); audited, flushed.
+    Returns the SymptomReview."""
     return _review(actor, now, patient, item, "dismissed", reason=require_reason(reason))

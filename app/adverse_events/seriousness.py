@@ -32,6 +32,8 @@ def follow_change(event, now, was_serious, aware_at=None) -> None:
 
 
 def is_overdue(event, now) -> bool:
+    """True when a serious, unreported, unretracted event is past its 24-hour reporting deadline
+    (`report_due_at` <= `now`, both UTC-aware). Pure."""
     return (event.serious and event.reported_at is None and event.retracted_at is None
             and event.report_due_at is not None and event.report_due_at <= now)
 
@@ -55,6 +57,7 @@ def mark_reported(actor, now, event, reported_at=None, reference=None):
 
 
 def overdue_without_alert(now):
+    """Serious events past their reporting deadline at `now` that have no deadline alert yet, by id."""
     return db.session.scalars(select(AdverseEvent).where(
         AdverseEvent.serious.is_(True), AdverseEvent.reported_at.is_(None), AdverseEvent.retracted_at.is_(None),
         AdverseEvent.report_due_at <= now, AdverseEvent.deadline_alert_id.is_(None)).order_by(AdverseEvent.id)).all()

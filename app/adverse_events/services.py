@@ -45,10 +45,13 @@ def first_dose_date(patient_id) -> date | None:
 
 
 def history_of(event):
+    """The event's grade history as flags.GradeEntry(effective_date, grade), in recorded order."""
     return [flags.GradeEntry(entry.effective_date, entry.grade) for entry in event.grades]
 
 
 def derive(event, first_dose, now) -> Derived:
+    """The derived flags of one event (TEAE, treatment-related, worst and baseline grade, SAE
+    report overdue) given the patient's first dose date (None before dosing) and `now` (UTC)."""
     history = history_of(event)
     return Derived(first_dose, flags.is_teae(event.onset_date, history, first_dose),
                    flags.is_treatment_related(event.attribution), flags.worst_grade(history),

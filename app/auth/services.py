@@ -74,6 +74,8 @@ def authenticate(username: str, password: str, now):
 
 
 def issue_token(user, now):
+    """A new bearer token for `user`, valid TOKEN_TTL_SECONDS from `now`: returns (raw, ApiToken).
+    Only the SHA-256 of `raw` is stored; flushes."""
     raw = secrets.token_urlsafe(32)
     ttl = current_app.config["TOKEN_TTL_SECONDS"]
     token = ApiToken(user=user, token_hash=_token_hash(raw), issued_at=now,
@@ -84,6 +86,8 @@ def issue_token(user, now):
 
 
 def resolve_token(raw: str, now):
+    """The ApiToken for a raw bearer token, or None when unknown, revoked, expired at `now` or its
+    user is inactive. Never raises for a bad token."""
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(raw)))
     if token is None or token.revoked_at is not None or token.expires_at <= now or not token.user.active:
         return None
@@ -91,6 +95,7 @@ def resolve_token(raw: str, now):
 
 
 def revoke_token(raw: str, now) -> None:
+    """Mark the token revoked at `now` (idempotent; an unknown token is ignored). Does not flush."""
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(raw)))
     if token is not None and token.revoked_at is None:
         token.revoked_at = now
@@ -109,6 +114,9 @@ def _validate_new_user(username, password, role, site):
 
 
 def create_user(actor, now, *, username, password, role, site_code=None, phone=None, on_call=False):
+    """Create a user with a hashed password; audited, flushed. Raises ValidationProblem (422) for
+    an unknown site or role, a short password or a missing site (non-admins), Conflict (409) for a
+    taken username."""
     site = find_site(site_code) if site_code else None
     _validate_new_user(username, password, role, site)
     user = User(username=username, password_hash=hash_password(password), role=role,

@@ -71,6 +71,7 @@ def _key_taken(key: str) -> bool:
 
 
 def new_claim_token() -> str:
+    """A random token naming one sweep's claim (32 hex characters)."""
     return secrets.token_hex(16)
 
 

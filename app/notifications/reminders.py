@@ -38,10 +38,12 @@ class Decision:
 
 
 def reminder_key(visit_id: int, slot_id: str, scheduled_date: date) -> str:
+    """The idempotency key of one reminder: `reminder:{visit_id}:{slot}:{YYYY-MM-DD}`."""
     return f"reminder:{visit_id}:{slot_id}:{scheduled_date.isoformat()}"
 
 
 def parse_reminder_key(key: str) -> tuple[int, str, date]:
+    """The (visit_id, slot_id, scheduled_date) a reminder key names."""
     _, visit_id, slot_id, day = key.split(":")
     return int(visit_id), slot_id, date.fromisoformat(day)
 
@@ -54,6 +56,7 @@ def quiet_window(patient: Patient) -> tuple[str, str]:
 
 
 def settings_for(patient: Patient) -> ReminderSettings:
+    """The patient's reminder settings (their quiet hours, else the site's)."""
     start, end = quiet_window(patient)
     return ReminderSettings(quiet_start=parse_clock(start), quiet_end=parse_clock(end))
 

@@ -35,6 +35,8 @@ class PatientState:
 
 
 def apply(state: PatientState, event_type: str) -> PatientState:
+    """The patient state after one event (PROTOCOL.md status rules). Raises InvalidTransition for an
+    event recorded twice or impossible from the current status. Pure."""
     if event_type in ONCE_ONLY and event_type in state.seen:
         raise InvalidTransition(f"A {event_type.replace('_', ' ')} is already recorded for this patient.")
     next_status = TRANSITIONS[state.status].get(event_type)
@@ -45,6 +47,7 @@ def apply(state: PatientState, event_type: str) -> PatientState:
 
 
 def fold(event_types) -> PatientState:
+    """The state after `event_types` in order, from on-treatment (InvalidTransition as `apply`). Pure."""
     state = PatientState()
     for event_type in event_types:
         state = apply(state, event_type)

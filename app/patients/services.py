@@ -65,6 +65,13 @@ def claim_place(site, target: int) -> int:
 
 def enroll_patient(actor, now, *, screening_id, phone, language, treatment_start, weight_kg=None,
                    quiet_hours=None):
+    """Enroll the screened candidate `screening_id` and create the whole visit schedule; audited, flushed.
+
+    Promises: one study number per site (`{site code}-{NNN}`), never beyond ENROLLMENT_TARGET;
+    `phone` stored in E.164; `treatment_start` is the planned C1D1 (a date). Raises NotFound (404)
+    for a screening the actor cannot see, ValidationProblem (422) for a bad phone or a start before
+    screening, Conflict (409) when not eligible, already enrolled, the phone is in use
+    ("phone-in-use") or the target is reached."""
     screening = load_visible(Screening, screening_id, actor, what="screening")
     phone = _phone(phone)
     _check_enrollable(screening, treatment_start, phone)
@@ -90,6 +97,8 @@ def _quiet(quiet_hours):
 
 
 def update_patient(actor, now, patient, changes):
+    """Apply validated `changes` to `patient`; clinical fields need a `reason` (422 without); a new
+    phone must be free (409 "phone-in-use"). Audited with before/after; flushed."""
     reason = changes.pop("reason", None)
     if any(field in changes for field in CLINICAL_FIELDS):
         reason = require_reason(reason)
@@ -110,6 +119,7 @@ def update_patient(actor, now, patient, changes):
 
 
 def active_events(patient_id):
+    """The patient's unretracted events, oldest first (by date, then id)."""
     return db.session.scalars(select(PatientEvent).where(
         PatientEvent.patient_id == patient_id, PatientEvent.retracted_at.is_(None))
         .order_by(PatientEvent.date, PatientEvent.id)).all()
@@ -134,6 +144,11 @@ def _check_event_date(patient, event_type, when, now):
 
 
 def record_event(actor, now, patient, *, type, date, reason=None, details=None):
+    """Record a patient event (progression, death, end of treatment, withdrawal, lost to follow-up,
+    contact) dated `date` (site-local): updates the status, ends or starts visits as it implies,
+    touches proof of life for contacts; audited, flushed. Raises ValidationProblem (422) for a
+    date in the future, before screening, or (death) before the last known contact, and Conflict
+    (409) for an impossible transition."""
     _check_event_date(patient, type, date, now)
     event = PatientEvent(patient_id=patient.id, type=type, date=date, reason=reason, details=details,
                          recorded_by_id=actor.id)

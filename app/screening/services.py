@@ -38,6 +38,9 @@ def _check_dates(screened_on, birth_date, now):
 
 
 def screen_candidate(actor, now, *, site, screened_on, initials, sex, birth_date, facts):
+    """Evaluate eligibility from `facts` (criteria I1-I9, E1-E9, registry order) and store the
+    screening; audited, flushed. Raises ValidationProblem (422) for an unknown site or impossible
+    dates, Forbidden (403) for another site."""
     site_row = find_site(site)
     require_own_site(actor, site_row)
     _check_dates(screened_on, birth_date, now)
@@ -69,6 +72,7 @@ def rescreen(actor, now, screening, facts, reason):
 
 
 def filtered(actor, args):
+    """A SELECT of the screenings `actor` may see, narrowed by `site` and the screened_from/to dates."""
     statement = scope_to_site(select(Screening), actor, Screening.site_id)
     if args.get("site"):
         statement = statement.where(Screening.site_id == find_site(args["site"]).id)
@@ -80,6 +84,7 @@ def filtered(actor, args):
 
 
 def with_verdict(statement, verdict):
+    """`statement` narrowed to eligible ("true"), ineligible ("false") or pending ("pending") screenings."""
     if verdict == "true":
         return statement.where(Screening.eligible.is_(True))
     if verdict == "false":

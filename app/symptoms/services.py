@@ -122,12 +122,15 @@ def previous_grades(patient_id: int, exclude_report_id: int | None = None) -> di
 
 
 def dialogue_settings(patient: Patient, exclude_report_id: int | None = None) -> DialogueSettings:
+    """The pure dialogue's settings for `patient`: the site phone, whether a sintilimab dose was given
+    (fever is then a red flag) and the last grade per term from earlier reports."""
     return DialogueSettings(site_phone=patient.site.phone or "",
                             context=EscalationContext(received_immunotherapy=received_immunotherapy(patient.id)),
                             previous_grades=previous_grades(patient.id, exclude_report_id))
 
 
 def new_report(patient: Patient, now: datetime, channel: str, entered_by_id=None) -> SymptomReport:
+    """A new, empty symptom report ("awaiting_answer") added to the session (not flushed)."""
     report = SymptomReport(patient_id=patient.id, received_at=now, channel=channel, text="", status=AWAITING,
                            escalated=False, entered_by_id=entered_by_id)
     db.session.add(report)
@@ -149,6 +152,7 @@ def _apply(now: datetime, patient: Patient, report: SymptomReport, text: str, ou
 
 
 def add_item(report: SymptomReport, item: AssessedSymptom, meddra_code: str | None = None) -> SymptomItem:
+    """Append one assessed symptom to `report` as a SymptomItem (grades 0-3, CTCAE version kept)."""
     row = SymptomItem(ctcae_term=item.ctcae_term, meddra_code=meddra_code or item.meddra_code,
                       ctcae_version=item.ctcae_version, patient_grade=item.patient_grade,
                       measured_grade=item.measured_grade, severity=item.severity, frequency=item.frequency,

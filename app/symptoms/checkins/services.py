@@ -48,6 +48,7 @@ def plan_checkins(now: datetime, ahead: timedelta = PLAN_AHEAD) -> int:
 
 
 def subject_for(patient: Patient, haic_dates) -> CheckinSubject:
+    """The pure check-in rules' view of `patient`, with the dates of their completed HAIC sessions."""
     return CheckinSubject(patient_id=patient.id, status=patient.status, treatment_start=patient.treatment_start,
                           tz_name=patient.site.timezone, haic_dates=tuple(haic_dates),
                           opted_out=patient.sms_opted_out)
