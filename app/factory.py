@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from app.common import errors, request_boundary
 from app.common.clock import SystemClock
+from app.common.field_docs import describe_spec
 from flask_smorest import Api
 
 from app.auth.services import resolve_token
@@ -104,6 +105,7 @@ def _register_blueprints(app):
     api = app.extensions["smorest_api"]
     for name in BLUEPRINTS:
         api.register_blueprint(importlib.import_module(name).blp)
+    describe_spec(api.spec)
 
 
 def _register_cli(app):

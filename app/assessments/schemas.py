@@ -11,7 +11,7 @@ class LesionSchema(Schema):
     nodal = fields.Boolean(load_default=False)
     diameter_mm = fields.Float(required=True, allow_none=True, allow_nan=False,
                                validate=validate.Range(min=0, max=500),
-                               metadata={"description": "longest diameter (node: short axis); null = not evaluated"})
+                               metadata={"description": "Longest diameter in mm (node: short axis); null = not evaluated."})
     too_small_to_measure = fields.Boolean(load_default=False, metadata={"description": "counts 5 mm"})
 
 
