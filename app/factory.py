@@ -36,11 +36,8 @@ CLI_MODULES = (
     "app.common.jobs_cli",
     "app.auth.cli",
     "app.demo.cli",
-    "app.adverse_events.cli",
     "app.notifications.cli",
     "app.ctcae.cli",
-    "app.symptoms.cli",
-    "app.symptoms.checkins.cli",
 )
 
 # Each domain's scheduled jobs, registered with @job when imported (app/common/jobs.py).

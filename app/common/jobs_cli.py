@@ -1,4 +1,5 @@
-"""`flask jobs list` and `flask jobs run NAME`: the CLI face of the one job registry."""
+"""`flask jobs list` and `flask jobs run NAME`: the CLI face of the one job registry, plus the
+command names used before the registry, kept as aliases (ALIASES)."""
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -6,6 +7,12 @@ from flask.cli import AppGroup
 from app.common import jobs
 
 jobs_cli = AppGroup("jobs", help="Scheduled jobs (the registry scheduler.py runs).")
+# Old command (group, name) -> (job, what it prints, formatted with the job's counts).
+ALIASES = {
+    ("checkins", "plan"): ("checkin-planning", "queued {planned} check-in(s)"),
+    ("symptoms", "close-abandoned"): ("abandoned-symptom-dialogues", "closed {closed} abandoned symptom dialogue(s)"),
+    ("adverse-events", "check-deadlines"): ("sae-deadlines", "opened {alerts_opened} sae_deadline alert(s)"),
+}
 
 
 @jobs_cli.command("list")
@@ -34,5 +41,19 @@ def _period(every) -> str:
     return f"{seconds // 60}min" if seconds % 60 == 0 else f"{seconds}s"
 
 
+def _alias(job_name: str, template: str):
+    def run_alias():
+        click.echo(template.format(**run_once(job_name)))
+
+    run_alias.__doc__ = f"Same as `flask jobs run {job_name}`."
+    return run_alias
+
+
 def register(app):
     app.cli.add_command(jobs_cli)
+    groups = {}
+    for (group, command), (job_name, template) in ALIASES.items():
+        if group not in groups:
+            groups[group] = AppGroup(group, help=f"Aliases of `flask jobs run` ({group}).")
+            app.cli.add_command(groups[group])
+        groups[group].command(command)(_alias(job_name, template))

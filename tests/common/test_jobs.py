@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.common import jobs
+from app.common import jobs, jobs_cli
 from app.extensions import db
 from app.models import AuditEntry, JobRun
 from tests.conftest import FROZEN_NOW
@@ -84,3 +84,15 @@ def test_the_scheduler_runs_exactly_the_registry(app):
     assert {"outbox-sweep", "reminder-planning", "overdue-visits", "checkin-planning", "sae-deadlines",
             "abandoned-symptom-dialogues", "scheduler-heartbeat"} == set(scheduled)
     assert scheduled["outbox-sweep"].trigger.interval == timedelta(seconds=30)
+
+
+@pytest.mark.parametrize("args, output", [
+    (["checkins", "plan"], "queued 0 check-in(s)\n"),
+    (["symptoms", "close-abandoned"], "closed 0 abandoned symptom dialogue(s)\n"),
+    (["adverse-events", "check-deadlines"], "opened 0 sae_deadline alert(s)\n"),
+])
+def test_the_old_command_names_run_the_same_jobs(app, args, output):
+    result = app.test_cli_runner().invoke(args=args)
+    assert (result.exit_code, result.output) == (0, output)
+    db.session.rollback()
+    assert db.session.get(JobRun, jobs_cli.ALIASES[tuple(args)][0]).last_status == "ok"
