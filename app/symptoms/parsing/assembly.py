@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.symptoms.parsing.lexicon import GRADED_MODIFIERS
-from app.symptoms.parsing.matching import Event
+from app.symptoms.parsing.matching import BREAK_PUNCTUATION, Event
 from app.symptoms.parsing.mention import DYSPNEA, FEVER, FEVER_THRESHOLD_C, Mention, raise_attribute
 from app.symptoms.parsing.readings import Reading
 from app.symptoms.parsing.values import apply_readings
@@ -15,6 +15,14 @@ SITE_WINDOW = 5  # tokens between a site word and its quality word  # tokens: "�
 # Words that end the reach of "no"/"没有" inside a clause ("no fever and I have diarrhea").
 NEGATION_STOPPERS = frozenset({"i", "i'm", "im", "have", "has", "feel", "feeling", "got", "am", "still",
                                "now", "有", "还", "就", "是", "感", "觉", "又"})
+# What may stand between a symptom and a denial said after it ("fever: none", "呕吐：无",
+# "vomiting - none", "nausea is no").
+POST_DENIAL_SEPARATORS = frozenset({":", "-", "–", "—", "=", "is", "was", "are", "were", "?", "也", "都", "是"})
+NEGATION_KINDS = ("negation_pre", "negation_next")
+MAX_TOKENS_AFTER_POST_DENIAL = 2  # "发烧：没有了", "fever: none at all"
+# Stool words that are verbs: "不拉了" is diarrhoea stopping, not constipation.
+STOOL_VERBS = frozenset({"拉", "拉了", "上厕所", "toilet", "loo", "pooping", "pooped"})
+CONSTIPATION = "Constipation"
 
 
 def _text(tokens: list[str], start: int, end: int) -> str:
@@ -48,7 +56,8 @@ def _site_pattern_events(events: list[Event], site_rules) -> list[Event]:
     found = []
     for quality in (e for e in events if e.entry.kind == "quality"):
         near = [s for s in sites if s.clause == quality.clause and (s.entry.tag, quality.entry.tag) in site_rules
-                and max(s.start, quality.start) - min(s.end, quality.end) <= SITE_WINDOW]
+                and max(s.start, quality.start) - min(s.end, quality.end)
+                <= (site_rules[(s.entry.tag, quality.entry.tag)].window or SITE_WINDOW)]
         if near:
             site = min(near, key=lambda s: abs(s.start - quality.start))
             entry = site_rules[(site.entry.tag, quality.entry.tag)]
@@ -57,21 +66,73 @@ def _site_pattern_events(events: list[Event], site_rules) -> list[Event]:
 
 
 def _negation_reaches(tokens: list[str], cue: Event, mention: Mention) -> bool:
-    if cue.clause != mention.clause or cue.end > mention.start:
+    """A denial before the term, in its clause ("no fever", "没有发烧", "no longer have diarrhea"),
+    or inside a term made of two parts ("头不晕", "groin not bleeding")."""
+    if cue.clause != mention.clause:
+        return False
+    if mention.start < cue.start and cue.end <= mention.end:
+        return True  # between a site word and its quality word
+    if cue.end > mention.start:
         return False
     if cue.entry.kind == "negation_next":
         return cue.end == mention.start
-    return not any(t in NEGATION_STOPPERS for t in tokens[cue.end:mention.start])
+    between = tokens[cue.end:mention.start]
+    # A verb straight after the cue belongs to it: "no longer have", "don't feel", "没有感觉".
+    while between and between[0] in NEGATION_STOPPERS:
+        between = between[1:]
+    return not any(t in NEGATION_STOPPERS for t in between)
+
+
+def _denied_after(tokens: list[str], cue: Event, mentions: list[Mention]) -> Mention | None:
+    """The term a denial said after it refers to ("fever: none", "呕吐：无", "vomiting - none"):
+    the cue denies nothing after it in its clause, and only separators stand between."""
+    if cue.entry.kind != "negation_pre" or any(m.clause == cue.clause and m.start >= cue.end for m in mentions):
+        return None  # "喘不上气": a 不 after a term is part of the phrase, not a denial of it
+    rest = 0
+    for token in tokens[cue.end:]:
+        if token in BREAK_PUNCTUATION:
+            break
+        rest += 1
+    if rest > MAX_TOKENS_AFTER_POST_DENIAL:
+        return None  # the cue starts a sentence of its own ("fever, no idea why")
+    before = [m for m in mentions if m.clause == cue.clause and m.end <= cue.start]
+    if not before:
+        return None
+    last = max(before, key=lambda m: m.end)
+    return last if all(t in POST_DENIAL_SEPARATORS for t in tokens[last.end:cue.start]) else None
 
 
 def _apply_negation(mentions: list[Mention], events: list[Event], tokens: list[str]) -> None:
     for cue in events:
         kind = cue.entry.kind
-        for mention in mentions:
-            if kind in ("negation_pre", "negation_next") and _negation_reaches(tokens, cue, mention):
+        if kind in NEGATION_KINDS:
+            reached = [m for m in mentions if _negation_reaches(tokens, cue, m)]
+            for mention in reached:
                 mention.negated = True
-            elif kind == "negation_post" and cue.clause == mention.clause and mention.end <= cue.start:
-                mention.negated = True
+            after = None if reached else _denied_after(tokens, cue, mentions)
+            if after is not None:
+                after.negated = True
+        elif kind == "negation_post":
+            for mention in mentions:
+                if cue.clause == mention.clause and mention.end <= cue.start:
+                    mention.negated = True
+
+
+def _inverted_mentions(events: list[Event], tokens: list[str]) -> list[Mention]:
+    """Mentions of things whose denial is the symptom: "没睡好" (Insomnia), "no energy", and
+    a denied bowel movement ("三天没大便", "haven't had a bowel movement") as Constipation."""
+    found = [Mention(e.entry.terms[0], e.start, e.end, e.clause, _text(tokens, e.start, e.end))
+             for e in events if e.entry.kind == "when_negated"]
+    found += [Mention(CONSTIPATION, e.start, e.end, e.clause, _text(tokens, e.start, e.end))
+              for e in events if e.entry.kind == "stool_cue" and _text(tokens, e.start, e.end) not in STOOL_VERBS]
+    if not found:
+        return []
+    cues = [e for e in events if e.entry.kind in NEGATION_KINDS]
+    kept = [m for m in found if any(_negation_reaches(tokens, cue, m) for cue in cues)]
+    for mention in kept:
+        mention.matched_text = _text(tokens, min(c.start for c in cues if _negation_reaches(tokens, c, mention)),
+                                     mention.end)
+    return kept
 
 
 def _distance(event: Event, mention: Mention) -> tuple[int, int]:
@@ -100,16 +161,23 @@ def _apply_scales(mentions: list[Mention], events: list[Event]) -> None:
 
 
 def assemble_mentions(tokens: list[str], events: list[Event], readings: list[Reading],
-                      clause_of_token: list[int], site_rules=None) -> list[Mention]:
+                      clause_of_token: list[int], site_rules=None, subsumed_by=None) -> list[Mention]:
     """Mentions with negation, scales, values and red flags applied, merged per term."""
     symptom_events = [e for e in events if e.entry.kind == "symptom"]
     symptom_events += _site_pattern_events(events, site_rules or {})
     mentions = [m for e in symptom_events for m in _mentions_from_event(e, events, tokens)]
     _apply_negation(mentions, events, tokens)
+    mentions += _inverted_mentions(events, tokens)
     _apply_scales(mentions, events)
     apply_readings(mentions, readings, events, clause_of_token, tokens)
     _apply_flags(mentions, events)
-    return _drop_unplaced_pain(_merge(mentions))
+    return _drop_subsumed(_drop_unplaced_pain(_merge(mentions)), subsumed_by or {})
+
+
+def _drop_subsumed(mentions: list[Mention], subsumed_by) -> list[Mention]:
+    """Record only the wider term when both are reported (lexicon "subsumed_by")."""
+    present = {m.term for m in mentions if not m.negated}
+    return [m for m in mentions if m.negated or subsumed_by.get(m.term) not in present]
 
 
 def _drop_unplaced_pain(mentions: list[Mention]) -> list[Mention]:

@@ -35,6 +35,8 @@ class ParsedSymptom:
     unit: str | None = None
     matched_text: str = ""
     red_flags: tuple[str, ...] = ()
+    count: int | None = None  # episodes the text counts (Vomiting, Diarrhea): "threw up twice" -> 2
+    baseline: float | None = None  # usual stools a day stated in the text ("normally 2 a day")
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ def _freeze(mention: Mention) -> ParsedSymptom:
         frequency=mention.frequency, interference=mention.interference, value=mention.value,
         unit=mention.unit, matched_text=mention.matched_text,
         red_flags=() if mention.negated else tuple(sorted(mention.red_flags)),
+        count=mention.count, baseline=mention.baseline,
     )
 
 
@@ -104,7 +107,8 @@ def parse_message(text: str, lexicon: Lexicon | None = None) -> ParseResult:
     events = match_phrases(tokens, lexicon)
     events, clause_of_token = assign_clauses(tokens, events + fuzzy_events(tokens, events, lexicon))
     readings = find_readings(tokens, {e.start: e for e in events})
-    mentions = assemble_mentions(tokens, events, readings, clause_of_token, lexicon.site_rules)
+    mentions = assemble_mentions(tokens, events, readings, clause_of_token, lexicon.site_rules,
+                                 lexicon.subsumed_by)
     bare_number, bare_value = _bare_number(tokens)
     no_items = not mentions
     return ParseResult(

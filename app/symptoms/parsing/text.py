@@ -20,6 +20,15 @@ _CN_NUMBER = "[零一二两三四五六七八九十]+"
 # 一点 ("a little") is left alone.
 _CN_BEFORE_UNIT = re.compile(rf"({_CN_NUMBER})(?:点({_CN_NUMBER}))?(?=[次趟回度])")
 _CN_AFTER_DEGREE = re.compile(r"度([一二三四五六七八九])(?![次趟回])")
+# Contractions typed without the apostrophe ("cant sleep", "havent eaten", "doesnt know").
+_BARE_CONTRACTION = re.compile(
+    r"\b(can|don|doesn|didn|won|isn|aren|wasn|weren|haven|hasn|hadn|couldn|wouldn|shouldn)t\b")
+# English counts written as words ("threw up twice", "three times") become digits, so that a
+# count reads the same in both languages (吐了两次 -> 吐了2次 above).
+_EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+               "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_EN_COUNT = re.compile(r"\b(" + "|".join(_EN_NUMBERS) + r")(?= times\b)")
+_EN_MULTIPLE = re.compile(r"\b(twice|thrice)\b")
 # Remove variation selectors / zero-width joiners so emoji compare equal.
 _INVISIBLE = dict.fromkeys(map(ord, "\ufe0e\ufe0f\u200d"), None)
 
@@ -38,9 +47,13 @@ def _arabic(match: re.Match) -> str:
 
 
 def normalise(text: str) -> str:
-    """NFKC (full-width digits, ℃ -> °c), lower case, curly quotes, Chinese numerals before units."""
+    """NFKC (full-width digits, ℃ -> °c), lower case, curly quotes, Chinese numerals before units,
+    apostrophe-less contractions ("cant" -> "can't"), English counts as digits ("twice" -> "2 times")."""
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).lower().replace("’", "'")
     text = _CN_BEFORE_UNIT.sub(_arabic, text)
+    text = _BARE_CONTRACTION.sub(r"\1't", text)
+    text = _EN_COUNT.sub(lambda m: str(_EN_NUMBERS[m.group(1)]), text)
+    text = _EN_MULTIPLE.sub(lambda m: "2 times" if m.group(1) == "twice" else "3 times", text)
     return _CN_AFTER_DEGREE.sub(lambda m: f"度{_CN_DIGITS[m.group(1)]}", text)
 
 
