@@ -14,7 +14,7 @@ BODY_PART_BEFORE, BODY_PART_AFTER = 5, 5
 SITE_WINDOW = 5  # tokens between a site word and its quality word  # tokens: "肚子一阵阵绞痛", "pain 8/10 in my belly"
 # Words that end the reach of "no"/"没有" inside a clause ("no fever and I have diarrhea").
 NEGATION_STOPPERS = frozenset({"i", "i'm", "im", "have", "has", "feel", "feeling", "got", "am", "still",
-                               "now", "有", "还", "就", "是", "感", "觉", "又"})
+                               "now", "just", "only", "有", "还", "就", "是", "感", "觉", "又", "只", "倒"})
 # What may stand between a symptom and a denial said after it ("fever: none", "呕吐：无",
 # "vomiting - none", "nausea is no").
 POST_DENIAL_SEPARATORS = frozenset({":", "-", "–", "—", "=", "is", "was", "are", "were", "?", "也", "都", "是"})
@@ -54,15 +54,27 @@ def _site_pattern_events(events: list[Event], site_rules) -> list[Event]:
     """Symptom events made from a site word and a quality word in one clause (either order)."""
     sites = [e for e in events if e.entry.tag and e.entry.kind != "quality"]
     found = []
-    for quality in (e for e in events if e.entry.kind == "quality"):
-        near = [s for s in sites if s.clause == quality.clause and (s.entry.tag, quality.entry.tag) in site_rules
+    for quality in events:
+        tag = _quality_tag(quality)
+        if tag is None:
+            continue
+        near = [s for s in sites if s.clause == quality.clause and (s.entry.tag, tag) in site_rules and s is not quality
                 and max(s.start, quality.start) - min(s.end, quality.end)
-                <= (site_rules[(s.entry.tag, quality.entry.tag)].window or SITE_WINDOW)]
+                <= (site_rules[(s.entry.tag, tag)].window or SITE_WINDOW)]
         if near:
             site = min(near, key=lambda s: abs(s.start - quality.start))
-            entry = site_rules[(site.entry.tag, quality.entry.tag)]
+            entry = site_rules[(site.entry.tag, tag)]
             found.append(Event(min(site.start, quality.start), max(site.end, quality.end), entry, quality.clause))
     return found
+
+
+def _quality_tag(event: Event) -> str | None:
+    """The rule key of a quality: its tag, or "term:<Term>" for a symptom word."""
+    if event.entry.kind == "quality":
+        return event.entry.tag
+    if event.entry.kind == "symptom" and len(event.entry.terms) == 1:
+        return f"term:{event.entry.terms[0]}"
+    return None
 
 
 def _negation_reaches(tokens: list[str], cue: Event, mention: Mention) -> bool:
@@ -128,10 +140,14 @@ def _inverted_mentions(events: list[Event], tokens: list[str]) -> list[Mention]:
     if not found:
         return []
     cues = [e for e in events if e.entry.kind in NEGATION_KINDS]
-    kept = [m for m in found if any(_negation_reaches(tokens, cue, m) for cue in cues)]
-    for mention in kept:
-        mention.matched_text = _text(tokens, min(c.start for c in cues if _negation_reaches(tokens, c, mention)),
-                                     mention.end)
+    kept = []
+    for mention in found:
+        before = [c for c in cues if _negation_reaches(tokens, c, mention)]
+        after = [c for c in cues if _denied_after(tokens, c, [mention]) is mention]  # "力气都没有"
+        if before or after:
+            cue = (before or after)[0]
+            mention.matched_text = _text(tokens, min(cue.start, mention.start), max(cue.end, mention.end))
+            kept.append(mention)
     return kept
 
 

@@ -107,7 +107,8 @@ def _add_site_words(phrases: dict, patterns: dict) -> None:
 
 
 def _site_rules(patterns: dict) -> dict[tuple[str, str], Entry]:
-    return {(r["site"], r["quality"]): Entry("symptom", (r["term"],), flag=r.get("flag"), window=r.get("window"))
+    # A rule's quality may be a symptom said near the site ("soles peeling": Dry skin at the soles).
+    return {(r["site"], r["quality"] if "quality" in r else f"term:{r['symptom']}"): Entry("symptom", (r["term"],), flag=r.get("flag"), window=r.get("window"))
             for r in patterns["rules"]}
 
 

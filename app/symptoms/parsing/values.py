@@ -101,10 +101,14 @@ def _apply_count(reading, clause, mentions, events, tokens, baseline) -> None:
         _set_count(target, reading.value)
 
 
-def _temperature_context(mentions: list[Mention], readings: list[Reading], events: list[Event]) -> bool:
-    """The text is about temperature: a fever word, a measuring word or a temperature with its unit."""
+def _temperature_context(mentions: list[Mention], readings: list[Reading], events: list[Event],
+                         tokens: list[str]) -> bool:
+    """The text is about temperature: a fever word, a measuring word, a temperature with its
+    unit, or several decimals in the °C range ("37.0 this morning, 40.3 tonight")."""
+    decimals = [r for r in readings if r.kind == "plain" and "." in tokens[r.position]
+                and CELSIUS_RANGE[0] <= r.value <= CELSIUS_RANGE[1]]
     return (any(m.term == FEVER for m in mentions) or any(r.kind == "temperature" for r in readings)
-            or any(e.entry.kind == "measure_cue" for e in events))
+            or any(e.entry.kind == "measure_cue" for e in events) or len(decimals) >= 2)
 
 
 def _as_temperature(reading: Reading, context: bool) -> float | None:
@@ -143,7 +147,7 @@ def apply_readings(mentions: list[Mention], readings: list[Reading], events: lis
                    clause_of_token: list[int], tokens: list[str]) -> None:
     """Attach each reading to its symptom (adding Fever/Diarrhea when only a number says so)."""
     baseline, baseline_at = _stated_baseline(readings, events, clause_of_token)
-    context = _temperature_context(mentions, readings, events)
+    context = _temperature_context(mentions, readings, events, tokens)
     for reading in readings:
         if reading.position == baseline_at:
             continue
