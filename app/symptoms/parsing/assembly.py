@@ -23,6 +23,12 @@ MAX_TOKENS_AFTER_POST_DENIAL = 2  # "发烧：没有了", "fever: none at all"
 # Stool words that are verbs: "不拉了" is diarrhoea stopping, not constipation.
 STOOL_VERBS = frozenset({"拉", "拉了", "上厕所", "toilet", "loo", "pooping", "pooped"})
 CONSTIPATION = "Constipation"
+# Resolution words that also end a symptom named in the clause just before ("had diarrhoea
+# but it stopped", "头疼，现在没了"). Others stay in their clause: "nausea, otherwise normal",
+# "走几步就喘，歇一会就好了" (better with rest is not resolved).
+CROSS_CLAUSE_RESOLUTIONS = frozenset({"gone", "went away", "has gone", "stopped", "resolved", "is gone",
+                                      "all gone", "cleared up", "disappeared", "没了", "消失了", "退了",
+                                      "止住了", "停了", "不见了", "已经没有了"})
 
 
 def _text(tokens: list[str], start: int, end: int) -> str:
@@ -125,9 +131,13 @@ def _apply_negation(mentions: list[Mention], events: list[Event], tokens: list[s
             if after is not None:
                 after.negated = True
         elif kind == "negation_post":
-            for mention in mentions:
-                if cue.clause == mention.clause and mention.end <= cue.start:
-                    mention.negated = True
+            before = [m for m in mentions if cue.clause == m.clause and m.end <= cue.start]
+            if not before and _text(tokens, cue.start, cue.end) in CROSS_CLAUSE_RESOLUTIONS:
+                # "had diarrhoea but it stopped", "头疼，现在好了": the symptom of the clause before
+                before = [m for m in mentions if m.clause == cue.clause - 1
+                          and not any(o.clause == cue.clause for o in mentions)]
+            for mention in before:
+                mention.negated = True
 
 
 def _inverted_mentions(events: list[Event], tokens: list[str]) -> list[Mention]:
