@@ -74,6 +74,12 @@ def _site_pattern_events(events: list[Event], site_rules) -> list[Event]:
     return found
 
 
+def _cancelled(event: Event, cancels: list[Event]) -> bool:
+    """The symptom word is inside a site pattern that says it is no symptom ("嗓子有点痒")."""
+    return any(c.start <= event.start and event.end <= c.end and event.entry.terms == c.entry.terms
+               for c in cancels)
+
+
 def _quality_tag(event: Event) -> str | None:
     """The rule key of a quality: its tag, or "term:<Term>" for a symptom word."""
     if event.entry.kind == "quality":
@@ -189,8 +195,10 @@ def _apply_scales(mentions: list[Mention], events: list[Event]) -> None:
 def assemble_mentions(tokens: list[str], events: list[Event], readings: list[Reading],
                       clause_of_token: list[int], site_rules=None, subsumed_by=None) -> list[Mention]:
     """Mentions with negation, scales, values and red flags applied, merged per term."""
-    symptom_events = [e for e in events if e.entry.kind == "symptom"]
-    symptom_events += _site_pattern_events(events, site_rules or {})
+    pattern_events = _site_pattern_events(events, site_rules or {})
+    cancels = [e for e in pattern_events if e.entry.kind == "cancel"]
+    symptom_events = [e for e in events if e.entry.kind == "symptom" and not _cancelled(e, cancels)]
+    symptom_events += [e for e in pattern_events if e.entry.kind == "symptom"]
     mentions = [m for e in symptom_events for m in _mentions_from_event(e, events, tokens)]
     _apply_negation(mentions, events, tokens)
     mentions += _inverted_mentions(events, tokens)

@@ -108,8 +108,14 @@ def _add_site_words(phrases: dict, patterns: dict) -> None:
 
 def _site_rules(patterns: dict) -> dict[tuple[str, str], Entry]:
     # A rule's quality may be a symptom said near the site ("soles peeling": Dry skin at the soles).
-    return {(r["site"], r["quality"] if "quality" in r else f"term:{r['symptom']}"): Entry("symptom", (r["term"],), flag=r.get("flag"), window=r.get("window"))
+    return {(r["site"], r["quality"] if "quality" in r else f"term:{r['symptom']}"): _rule_entry(r)
             for r in patterns["rules"]}
+
+
+def _rule_entry(rule: dict) -> Entry:
+    if rule["term"] == "none":  # the symptom word at this site is no symptom ("嗓子有点痒")
+        return Entry("cancel", (rule["symptom"],), window=rule.get("window"))
+    return Entry("symptom", (rule["term"],), flag=rule.get("flag"), window=rule.get("window"))
 
 
 def _check_terms(phrases: dict) -> None:
