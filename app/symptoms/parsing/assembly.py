@@ -200,12 +200,22 @@ def assemble_mentions(tokens: list[str], events: list[Event], readings: list[Rea
     symptom_events = [e for e in events if e.entry.kind == "symptom" and not _cancelled(e, cancels)]
     symptom_events += [e for e in pattern_events if e.entry.kind == "symptom"]
     mentions = [m for e in symptom_events for m in _mentions_from_event(e, events, tokens)]
+    mentions = _drop_hypothetical(mentions, events)
     _apply_negation(mentions, events, tokens)
     mentions += _inverted_mentions(events, tokens)
     _apply_scales(mentions, events)
     apply_readings(mentions, readings, events, clause_of_token, tokens)
     _apply_flags(mentions, events)
     return _drop_subsumed(_drop_unplaced_pain(_merge(mentions)), subsumed_by or {})
+
+
+def _drop_hypothetical(mentions: list[Mention], events: list[Event]) -> list[Mention]:
+    """A symptom after "if"/"如果" in its clause is a supposition, not a report ("what should I
+    do if I get a fever?"): it is not recorded at all."""
+    cues = [e for e in events if e.entry.kind == "hypothetical"]
+    if not cues:
+        return mentions
+    return [m for m in mentions if not any(c.clause == m.clause and c.end <= m.start for c in cues)]
 
 
 def _drop_subsumed(mentions: list[Mention], subsumed_by) -> list[Mention]:

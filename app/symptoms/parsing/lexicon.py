@@ -27,7 +27,7 @@ PLAIN_MODIFIERS = {
     "stool_cue": "stool_cue", "temperature_unit_c": "temp_c", "temperature_unit_f": "temp_f",
     "temperature_unit_any": "temp_any",
     "score_unit": "score_unit", "measure_cue": "measure_cue", "usual_cue": "usual_cue",
-    "not_symptom": "not_symptom",
+    "not_symptom": "not_symptom", "duration_unit": "duration_unit", "hypothetical": "hypothetical",
 }
 FUZZY_MIN_LENGTH = 4
 

@@ -35,9 +35,13 @@ _INVISIBLE = dict.fromkeys(map(ord, "\ufe0e\ufe0f\u200d"), None)
 
 
 def chinese_number(text: str) -> int:
-    """Value of a small Chinese numeral (0-99): 六 -> 6, 十二 -> 12, 三十八 -> 38."""
+    """Value of a small Chinese numeral (0-99): 六 -> 6, 十二 -> 12, 三十八 -> 38; a range of
+    two neighbouring digits is its upper end: 三四 -> 4, 七八 -> 8."""
     if "十" not in text:
-        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
+        digits = [_CN_DIGITS[ch] for ch in text]
+        if len(digits) == 2 and digits[1] == digits[0] + 1:
+            return digits[1]  # 三四次 "three or four times": the higher
+        return int("".join(map(str, digits)))
     tens, _, units = text.partition("十")
     return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
 

@@ -90,6 +90,8 @@ def _apply_count(reading, clause, mentions, events, tokens, baseline) -> None:
     # a usual number of stools stated earlier in the text ("平时一天2次，今天5次").
     stool_count = reading.stool or _cue_in_clause("stool_cue", reading, clause, events) or baseline is not None
     target = None if stool_count else _preceding(reading, clause, mentions)
+    if target is not None and target.term == FEVER:
+        target = None  # "38.6 twice today": a count is never a temperature
     if stool_count:
         has_word = any(m.term == DIARRHEA and not m.negated for m in mentions)
         floor = MIN_STOOLS_WITHOUT_SYMPTOM_WORD if baseline is None else baseline + 1
@@ -135,6 +137,9 @@ def _apply_plain(reading, clause, mentions, tokens, context, baseline) -> None:
     close = before is not None and reading.position - before.end <= MAX_GAP_FOR_SCORE - 1
     if close and reading.value in (0, 1, 2, 3, 4):
         raise_attribute(before, "severity", int(reading.value))
+    elif before is not None and before.term in COUNT_UNITS and clause - before.clause <= 1 \
+            and float(reading.value).is_integer() and 0 < reading.value <= MAX_STOOLS_A_DAY:
+        _set_count(before, reading.value)  # "diarrhoea is better, only 2 today"
 
 
 def _apply_score(reading, clause, mentions, severity) -> None:
@@ -159,6 +164,8 @@ def apply_readings(mentions: list[Mention], readings: list[Reading], events: lis
         elif reading.kind == "score":
             value = int(reading.value) if reading.value in (0, 1, 2, 3, 4) else None
             _apply_score(reading, clause, mentions, value)
+        elif reading.kind == "duration":
+            continue
         elif reading.kind == "nrs":
             _apply_score(reading, clause, mentions, nrs_to_severity(reading.value))
         else:  # a bare number counts stools only after the usual number was stated
