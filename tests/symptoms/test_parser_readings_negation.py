@@ -192,3 +192,50 @@ def test_written_language(text, written, reply_for_zh_patient):
     assert parsed.written_language == written
     assert parsed.reply_language("zh") == reply_for_zh_patient
     assert parse_message(text).reply_language(None) == written
+
+
+# A supposition or a question about the future reports nothing.
+@pytest.mark.parametrize("text, expected", [
+    ("what should I do if I get a fever?", {}),
+    ("In case of vomiting, should I take the pill again?", {}),
+    ("如果发烧了怎么办？", {}),
+    ("要是拉肚子需要吃药吗", {}),
+    ("万一又吐了，还要再吃一片吗", {}),
+    ("is it normal to feel tired after chemo? I'm exhausted", {"Fatigue": None}),
+])
+def test_suppositions_are_not_reports(text, expected):
+    _check(text, expected)
+
+
+# Numbers: durations and clock times are not counts; counts never become temperatures;
+# Chinese "three or four" is its upper end; a bare number after a diarrhoea word is its count.
+@pytest.mark.parametrize("text, expected", [
+    ("he's had a temperature of 38.6 twice today and he's shivering", {"Fever": 1, "Chills": None}),
+    ("diarrhea for 2 days now", {"Diarrhea": None}),
+    ("diarrhoea since 6pm", {"Diarrhea": None}),
+    ("diarrhea is better, only 2 today", {"Diarrhea": 1}),
+    ("diarrhoea 4-5 times a day", {"Diarrhea": 2}),
+    ("大便稀，一天三四次", {"Diarrhea": 2}),
+    ("拉肚子一天七八次", {"Diarrhea": 3}),
+    ("拉肚子3天了", {"Diarrhea": None}),
+])
+def test_numbers_in_context(text, expected):
+    _check(text, expected)
+
+
+def test_no_count_for_a_duration():
+    item = next(i for i in parse_message("vomiting for 3 days").items if i.ctcae_term == "Vomiting")
+    assert item.count is None and item.value is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("coughing up a little blood", {"Bronchopulmonary hemorrhage": None}),
+    ("尿是酱油色的", {"Urine discoloration": None}),
+    ("my pee looks red", {"Hematuria": None}),
+    ("鼻子流血了", {"Epistaxis": None}),
+    ("嘴巴里面破了好几个口子，很疼", {"Mucositis oral": None}),
+    ("手脚麻", {"Peripheral sensory neuropathy": None}),
+    ("belly swollen and tight", {"Bloating": None}),
+])
+def test_more_site_words(text, expected):
+    _check(text, expected)
