@@ -239,3 +239,32 @@ def test_no_count_for_a_duration():
 ])
 def test_more_site_words(text, expected):
     _check(text, expected)
+
+
+# A batch written and scored once before the fixes it led to (HELDOUT.md, section 3).
+@pytest.mark.parametrize("text, expected", [
+    ("Dad has been really sleepy today and keeps forgetting what he just said",
+     {"Somnolence": None, "Memory impairment": None}),
+    ("腹泻每天8次以上，人很虚", {"Diarrhea": 3, "Generalized muscle weakness": None}),
+    ("Feel ok but no appetite and lost 2 kg this week", {"Anorexia": None, "Weight loss": None}),
+    ("这个月瘦了5斤", {"Weight loss": None}),
+    ("she hasn't eaten or drunk anything since yesterday", {"Anorexia": None}),
+    ("一整天没吃东西了", {"Anorexia": None}),
+    ("leg cramps at night", {"Pain in extremity": None}),
+    ("小腿疼", {"Pain in extremity": None}),
+    ("hot and cold all night, took temp 38.9", {"Fever": 1, "Chills": None}),
+    ("忽冷忽热的，体温38度4", {"Fever": 1, "Chills": None}),
+    ("Not much sleep last night because of the pain in my back", {"Insomnia": None, "Back pain": None}),
+    ("没有胃口是因为嘴里疼", {"Anorexia": None, "Oral pain": None}),
+    ("肚子不舒服，拉了三次稀的", {"Abdominal pain": None, "Diarrhea": 1}),
+    ("tummy ache and 4 runny poos since breakfast", {"Abdominal pain": None, "Diarrhea": 2}),
+    ("早上喝了点稀饭，没吐", {}),
+    ("我今天感觉还可以，没有恶心呕吐，大便也正常", {}),
+    ("No pain in the groin, wound looks clean", {}),
+    ("no problems with the catheter site, no bleeding, no swelling, not red", {}),
+    ("体温一直在37度左右，没超过37.5", {}),
+    ("昨天晚上38度6，今天早上退到36度9了", {"Fever": 1}),
+    ("a little breathless climbing stairs but fine at rest", {"Dyspnea": None}),
+])
+def test_fresh_batch(text, expected):
+    _check(text, expected)

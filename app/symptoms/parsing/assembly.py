@@ -14,7 +14,8 @@ BODY_PART_BEFORE, BODY_PART_AFTER = 5, 5
 SITE_WINDOW = 5  # tokens between a site word and its quality word  # tokens: "肚子一阵阵绞痛", "pain 8/10 in my belly"
 # Words that end the reach of "no"/"没有" inside a clause ("no fever and I have diarrhea").
 NEGATION_STOPPERS = frozenset({"i", "i'm", "im", "have", "has", "feel", "feeling", "got", "am", "still",
-                               "now", "just", "only", "有", "还", "就", "是", "感", "觉", "又", "只", "倒"})
+                               "now", "just", "only", "because", "due", "cause", "so",
+                               "有", "还", "就", "是", "感", "觉", "又", "只", "倒", "因", "所"})
 # What may stand between a symptom and a denial said after it ("fever: none", "呕吐：无",
 # "vomiting - none", "nausea is no").
 POST_DENIAL_SEPARATORS = frozenset({":", "-", "–", "—", "=", "is", "was", "are", "were", "?", "也", "都", "是"})
@@ -56,10 +57,12 @@ def _mentions_from_event(event: Event, events: list[Event], tokens: list[str]) -
             for t in terms]
 
 
-def _site_pattern_events(events: list[Event], site_rules) -> list[Event]:
-    """Symptom events made from a site word and a quality word in one clause (either order)."""
+def _site_pattern_events(events: list[Event], site_rules) -> tuple[list[Event], set[int]]:
+    """Symptom events made from a site word and a quality word in one clause (either order),
+    and the ids of symptom words used as a quality: those mean the rule's term instead
+    ("soles peeling" is hand-foot syndrome, "leg cramps" limb pain, "嗓子痒" nothing)."""
     sites = [e for e in events if e.entry.tag and e.entry.kind != "quality"]
-    found = []
+    found, consumed = [], set()
     for quality in events:
         tag = _quality_tag(quality)
         if tag is None:
@@ -71,13 +74,9 @@ def _site_pattern_events(events: list[Event], site_rules) -> list[Event]:
             site = min(near, key=lambda s: abs(s.start - quality.start))
             entry = site_rules[(site.entry.tag, tag)]
             found.append(Event(min(site.start, quality.start), max(site.end, quality.end), entry, quality.clause))
-    return found
-
-
-def _cancelled(event: Event, cancels: list[Event]) -> bool:
-    """The symptom word is inside a site pattern that says it is no symptom ("嗓子有点痒")."""
-    return any(c.start <= event.start and event.end <= c.end and event.entry.terms == c.entry.terms
-               for c in cancels)
+            if quality.entry.kind == "symptom":
+                consumed.add(id(quality))
+    return found, consumed
 
 
 def _quality_tag(event: Event) -> str | None:
@@ -195,9 +194,8 @@ def _apply_scales(mentions: list[Mention], events: list[Event]) -> None:
 def assemble_mentions(tokens: list[str], events: list[Event], readings: list[Reading],
                       clause_of_token: list[int], site_rules=None, subsumed_by=None) -> list[Mention]:
     """Mentions with negation, scales, values and red flags applied, merged per term."""
-    pattern_events = _site_pattern_events(events, site_rules or {})
-    cancels = [e for e in pattern_events if e.entry.kind == "cancel"]
-    symptom_events = [e for e in events if e.entry.kind == "symptom" and not _cancelled(e, cancels)]
+    pattern_events, consumed = _site_pattern_events(events, site_rules or {})
+    symptom_events = [e for e in events if e.entry.kind == "symptom" and id(e) not in consumed]
     symptom_events += [e for e in pattern_events if e.entry.kind == "symptom"]
     mentions = [m for e in symptom_events for m in _mentions_from_event(e, events, tokens)]
     mentions = _drop_hypothetical(mentions, events)
