@@ -268,3 +268,26 @@ def test_more_site_words(text, expected):
 ])
 def test_fresh_batch(text, expected):
     _check(text, expected)
+
+
+# A second batch written and scored once before its fixes (HELDOUT.md, section 3).
+@pytest.mark.parametrize("text, expected", [
+    ("前半夜烧到39度8，后半夜37度3", {"Fever": 2}),
+    ("temp up to 40.1 overnight, now 38", {"Fever": 3}),
+    ("咳嗽：有；发热：无；腹泻：无", {"Cough": None}),
+    ("Cough? No. Fever? No. Tired? Yes, very.", {"Fatigue": None}),
+    ("发烧吗？没有。咳嗽吗？有一点", {"Cough": None}),
+    ("shortness of breath - no; chest pain - no; ankle swelling - yes", {"Edema limbs": None}),
+    ("没发烧，可是一直拉肚子", {"Diarrhea": None}),
+    ("no vomiting however still nauseous", {"Nausea": None}),
+    ("I haven't had any chills, but my temp is 38.2", {"Fever": 1}),
+    ("没有不舒服的地方", {}),
+    ("Everything's fine, nothing to report", {}),
+    ("the soles of her feet are red and cracked, hurts to walk", {"Palmar-plantar erythrodysesthesia syndrome": None}),
+    ("平时一天一次，今天已经4次了", {"Diarrhea": 1}),
+    ("usually once a day, today 5 times", {"Diarrhea": 2}),
+    ("I denied any pain to the doctor but honestly my belly hurts", {"Abdominal pain": None}),
+    ("口腔溃疡没有了", {}),
+])
+def test_second_fresh_batch(text, expected):
+    _check(text, expected)

@@ -20,6 +20,7 @@ NEGATION_STOPPERS = frozenset({"i", "i'm", "im", "have", "has", "feel", "feeling
 # "vomiting - none", "nausea is no").
 POST_DENIAL_SEPARATORS = frozenset({":", "-", "–", "—", "=", "is", "was", "are", "were", "?", "也", "都", "是"})
 NEGATION_KINDS = ("negation_pre", "negation_next")
+QUESTION_PARTICLES = frozenset({"吗", "呢", "了", "有", "any"})
 MAX_TOKENS_AFTER_POST_DENIAL = 2  # "发烧：没有了", "fever: none at all"
 # Stool words that are verbs: "不拉了" is diarrhoea stopping, not constipation.
 STOOL_VERBS = frozenset({"拉", "拉了", "上厕所", "toilet", "loo", "pooping", "pooped"})
@@ -119,6 +120,11 @@ def _denied_after(tokens: list[str], cue: Event, mentions: list[Mention]) -> Men
     if rest > MAX_TOKENS_AFTER_POST_DENIAL:
         return None  # the cue starts a sentence of its own ("fever, no idea why")
     before = [m for m in mentions if m.clause == cue.clause and m.end <= cue.start]
+    if not before and cue.start >= 1 and tokens[cue.start - 1] == "?":
+        # a question answered: "Cough? No.", "发烧吗？没有"
+        before = [m for m in mentions if m.clause == cue.clause - 1 and m.end <= cue.start - 1]
+        return max(before, key=lambda m: m.end) if before and all(
+            t in QUESTION_PARTICLES for t in tokens[max(m.end for m in before):cue.start - 1]) else None
     if not before:
         return None
     last = max(before, key=lambda m: m.end)

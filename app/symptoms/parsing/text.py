@@ -29,6 +29,7 @@ _EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "
                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 _EN_COUNT = re.compile(r"\b(" + "|".join(_EN_NUMBERS) + r")(?= times\b)")
 _EN_MULTIPLE = re.compile(r"\b(twice|thrice)\b")
+_ONCE_A_DAY = re.compile(r"\bonce (?=(a|per|each) day\b)")  # "usually once a day" -> "1 time a day"
 _TIMES_SIGN = re.compile(r"\b[x×]\s?(\d{1,2})\b")  # "vomited x3" -> "vomited 3 times"
 # Remove variation selectors / zero-width joiners so emoji compare equal.
 _INVISIBLE = dict.fromkeys(map(ord, "\ufe0e\ufe0f\u200d"), None)
@@ -59,6 +60,7 @@ def normalise(text: str) -> str:
     text = _BARE_CONTRACTION.sub(r"\1't", text)
     text = _EN_COUNT.sub(lambda m: str(_EN_NUMBERS[m.group(1)]), text)
     text = _TIMES_SIGN.sub(r"\1 times", text)
+    text = _ONCE_A_DAY.sub("1 time ", text)
     text = _EN_MULTIPLE.sub(lambda m: "2 times" if m.group(1) == "twice" else "3 times", text)
     return _CN_AFTER_DEGREE.sub(lambda m: f"度{_CN_DIGITS[m.group(1)]}", text)
 
