@@ -189,7 +189,7 @@ def test_stated_baseline(text, grade):
 ])
 def test_written_language(text, written, reply_for_zh_patient):
     parsed = parse_message(text)
-    assert parsed.written_language == written
+    assert parsed.language == written
     assert parsed.reply_language("zh") == reply_for_zh_patient
     assert parse_message(text).reply_language(None) == written
 

@@ -45,10 +45,11 @@ class ParsedSymptom:
 class ParseResult:
     """Everything understood in one message.
 
-    language: "zh", "en", "mixed", or None when the text has no words (a number, emoji).
-    written_language: "zh" or "en", the language the patient wrote in (a mixed text goes to
-        the one with more text, Chinese characters counted against English words, ties to
-        "zh"), or None when the text has no words; replies follow it (issue 11, item 14).
+    language: "zh" or "en", the language the patient wrote in (a text in both goes to the one
+        with more text, Chinese characters counted against English words, ties to "zh";
+        "ok", "CT" and the like count for neither), or None when the text has no words (a
+        number, emoji); replies follow it, else the enrolled language (issue 11, item 14).
+    mixed: the text holds both Chinese and English words.
     bare_number / bare_value: the message is only a number (an answer to a question).
     bare_severity / bare_frequency: a scale word with no symptom ("mild", "偶尔").
     unknown_words: English words neither matched nor known (for review of the lexicon).
@@ -61,11 +62,11 @@ class ParseResult:
     bare_severity: int | None = None
     bare_frequency: int | None = None
     unknown_words: tuple[str, ...] = ()
-    written_language: str | None = None
+    mixed: bool = False
 
     def reply_language(self, enrolled: str | None) -> str | None:
         """The language to answer in: the one the text was written in, else the enrolled one."""
-        return self.written_language or enrolled
+        return self.language or enrolled
 
     @property
     def understood(self) -> bool:
@@ -84,10 +85,6 @@ def _script_counts(tokens: list[str], events: list[Event]) -> tuple[int, int, in
 
 
 def _language(zh: int, en: int) -> str | None:
-    return "mixed" if zh and en else "zh" if zh else "en" if en else None
-
-
-def _written_language(zh: int, en: int) -> str | None:
     if not zh and not en:
         return None
     return "zh" if zh >= en else "en"
@@ -136,8 +133,8 @@ def parse_message(text: str, lexicon: Lexicon | None = None) -> ParseResult:
     zh, en, english_only = _script_counts(tokens, events)
     return ParseResult(
         items=tuple(_freeze(m) for m in mentions),
-        language=_language(zh, en),
-        written_language=_written_language(zh, english_only),
+        language=_language(zh, english_only),
+        mixed=bool(zh and en),
         bare_number=bare_number,
         bare_value=bare_value,
         bare_severity=_bare_scale(events, "severity") if no_items else None,
