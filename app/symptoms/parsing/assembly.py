@@ -164,7 +164,8 @@ def _inverted_mentions(events: list[Event], tokens: list[str]) -> list[Mention]:
     kept = []
     for mention in found:
         before = [c for c in cues if _negation_reaches(tokens, c, mention)]
-        after = [c for c in cues if _denied_after(tokens, c, [mention]) is mention]  # "力气都没有"
+        after = [c for c in cues if mention.term != CONSTIPATION  # "力气都没有", but "大便没有血" is no constipation
+                 and _denied_after(tokens, c, [mention]) is mention]
         if before or after:
             cue = (before or after)[0]
             mention.matched_text = _text(tokens, min(cue.start, mention.start), max(cue.end, mention.end))

@@ -95,7 +95,7 @@ def _add_site_words(phrases: dict, patterns: dict) -> None:
         for text in _all_langs(langs):
             key = tuple(tokenise(normalise(text)))
             current = phrases.get(key)
-            if current is not None and current.kind not in ("body_part", "stool_cue", "symptom"):
+            if current is not None and current.kind not in ("body_part", "stool_cue", "symptom", "when_negated"):
                 raise ValueError(f"site word {text!r} already means {current.kind}")
             phrases[key] = replace(current, tag=site) if current else Entry("site", tag=site)
     for quality, langs in patterns["qualities"].items():
