@@ -318,3 +318,30 @@ def test_second_fresh_batch(text, expected):
 ])
 def test_third_fresh_batch(text, expected):
     _check(text, expected)
+
+
+# A fourth batch (less common terms and colloquial words), scored once before its fixes.
+@pytest.mark.parametrize("text, expected", [
+    ("这两天老是犯困，白天也想睡", {"Somnolence": None}),
+    ("胃里翻江倒海的，想吐又吐不出来", {"Nausea": None}),
+    ("大便不通，三天了", {"Constipation": None}),
+    ("牙龈老出血，刷牙的时候", {"Oral hemorrhage": None}),
+    ("小便的时候疼", {"Urinary tract pain": None}),
+    ("my pee burns", {"Urinary tract pain": None}),
+    ("身上一阵一阵地发热出汗", {"Hot flashes": None, "Hyperhidrosis": None}),
+    ("看东西有点模糊", {"Blurred vision": None}),
+    ("my vision is a bit fuzzy", {"Blurred vision": None}),
+    ("my throat is killing me and it hurts to swallow", {"Sore throat": None, "Esophageal pain": None}),
+    ("legs feel like jelly", {"Generalized muscle weakness": None}),
+    ("I keep needing to wee", {"Urinary frequency": None}),
+    ("face is puffy", {"Edema face": None}),
+    ("脸有点肿", {"Edema face": None}),
+    ("脸色发黄", {"Blood bilirubin increased": None}),
+    ("pooing water 8 times since midnight", {"Diarrhea": 3}),
+    ("nose bleed this morning, stopped after 10 min", {}),
+    ("体温37.9", {}),
+    ("体温38.0", {"Fever": 1}),
+    ("昨天最高烧到40.2度，今天最高38.5", {"Fever": 3}),
+])
+def test_fourth_fresh_batch(text, expected):
+    _check(text, expected)
