@@ -46,7 +46,17 @@ def _item(grade=None, flags=(), negated=False, measured=None, term="Nausea"):
      ("red_flag:fever_measured",)),
     (_item(None, ("fever_measured",), measured=1, term="Fever"), None,
      EscalationContext(received_immunotherapy=False), False, ()),
-    (_item(None, measured=3, term="Diarrhea"), None, EscalationContext(), True, ("measured_grade:3",)),
+    (_item(None, measured=3, term="Diarrhea"), None, EscalationContext(), True,
+     ("measured_grade:3", "possible_immune_colitis:measured_grade:3")),
+    (_item(None, measured=3, term="Diarrhea"), None, EscalationContext(received_immunotherapy=False), True,
+     ("measured_grade:3",)),
+    # Grade-2 diarrhoea after sintilimab: possible immune colitis (issue 11), before and without immunotherapy not
+    (_item(None, measured=2, term="Diarrhea"), None, EscalationContext(), True,
+     ("possible_immune_colitis:measured_grade:2",)),
+    (_item(2, term="Diarrhea"), None, EscalationContext(), True, ("possible_immune_colitis:composite_grade:2",)),
+    (_item(None, measured=2, term="Diarrhea"), None, EscalationContext(received_immunotherapy=False), False, ()),
+    (_item(None, measured=1, term="Diarrhea"), None, EscalationContext(), False, ()),
+    (_item(None, measured=2, term="Diarrhea", negated=True), None, EscalationContext(), False, ()),
     (_item(3, ("chest_pain",), negated=True), 0, EscalationContext(), False, ()),
 ])
 def test_should_escalate(item, previous, context, escalate, reasons):
@@ -61,3 +71,22 @@ def test_should_escalate(item, previous, context, escalate, reasons):
 def test_every_protocol_red_flag_escalates_from_text(text, flag):
     item = assess(parse_message(text).items[0])
     assert should_escalate(item, None) == (True, (f"red_flag:{flag}",))
+
+
+def test_fever_and_grade_2_diarrhoea_after_sintilimab_both_give_reasons():
+    reasons = [r for item in parse_message("发烧38.6度，拉肚子一天5次").items
+               for r in should_escalate(assess(item), None, EscalationContext(received_immunotherapy=True))[1]]
+    assert reasons == ["red_flag:fever_measured", "possible_immune_colitis:measured_grade:2"]
+
+
+
+@pytest.mark.parametrize("text, recorded, grade", [
+    ("平时一天1次大便，今天拉了4次", None, 1),            # 4 over a stated 1
+    ("normally 3 stools a day, today 8", None, 2),        # 8 over a stated 3
+    ("normally 3 stools a day, today 8", 0, 3),           # a recorded baseline wins over the text
+    ("usually twice a day, today 6 bowel movements", None, 2),
+    ("拉了5次", None, 2),                                  # nothing stated, nothing recorded: over 0
+])
+def test_baseline_stated_in_the_text_is_used_when_none_is_recorded(text, recorded, grade):
+    item = next(i for i in parse_message(text).items if i.ctcae_term == "Diarrhea")
+    assert assess(item, baseline_stools_per_day=recorded).measured_grade == grade

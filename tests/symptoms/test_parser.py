@@ -102,12 +102,13 @@ def test_negated_items_carry_no_flags(text):
     assert all(not i.red_flags for i in parse_message(text).items)
 
 
-@pytest.mark.parametrize("text, language", [
-    ("feel sick", "en"), ("恶心", "zh"), ("feel sick 有点想吐", "mixed"), ("🤢", None), ("3", None),
-    ("发烧38.5°C", "zh"),
+@pytest.mark.parametrize("text, language, mixed", [
+    ("feel sick", "en", False), ("恶心", "zh", False), ("feel sick 有点想吐", "zh", True), ("🤢", None, False),
+    ("3", None, False), ("发烧38.5°C", "zh", False), ("feeling sick and tired 恶心", "en", True),
 ])
-def test_language(text, language):
-    assert parse_message(text).language == language
+def test_language(text, language, mixed):
+    parsed = parse_message(text)
+    assert (parsed.language, parsed.mixed) == (language, mixed)
 
 
 @pytest.mark.parametrize("text, term", [

@@ -51,19 +51,30 @@ def pro_grade(term: str, frequency=None, severity=None, interference=None) -> Gr
                        composite_method(frequency, severity, interference))
 
 
-def measured_grade(item: ParsedSymptom, baseline_stools_per_day: float = 0) -> GradeResult | None:
-    """CTCAE grade from a measured value in the item (temperature, stools/day), else None."""
+def _baseline(item: ParsedSymptom, recorded: float | None) -> float:
+    """The recorded baseline; else the usual stools a day the patient stated in the text; else 0."""
+    if recorded is not None:
+        return recorded
+    return item.baseline if item.baseline is not None else 0
+
+
+def measured_grade(item: ParsedSymptom, baseline_stools_per_day: float | None = None) -> GradeResult | None:
+    """CTCAE grade from a measured value in the item (temperature, stools/day), else None.
+
+    baseline_stools_per_day: the patient's recorded baseline; None when none was recorded
+    (then the baseline stated in the text, else 0, PROTOCOL.md).
+    """
     if item.value is None:
         return None
     if item.ctcae_term == "Fever" and item.unit == "°C":
         return GradeResult("Fever", grade_fever(item.value), "measured", "ctcae_fever_celsius")
     if item.ctcae_term == "Diarrhea" and item.unit == STOOL_UNIT:
-        grade = grade_diarrhea(item.value, baseline_stools_per_day)
+        grade = grade_diarrhea(item.value, _baseline(item, baseline_stools_per_day))
         return GradeResult("Diarrhea", grade, "measured", "ctcae_stools_over_baseline")
     return None
 
 
-def assess(item: ParsedSymptom, baseline_stools_per_day: float = 0) -> AssessedSymptom:
+def assess(item: ParsedSymptom, baseline_stools_per_day: float | None = None) -> AssessedSymptom:
     """Grades for one parsed item. A negated item grades 0 on both scales."""
     record = get_term(item.ctcae_term)
     if item.negated:

@@ -90,3 +90,72 @@ def score_corpus(records: list[dict]) -> CorpusScore:
     for record in records:
         score_record(score, record)
     return score
+
+
+# --- PROTOCOL.md scoring ("Symptom text scoring"), per language -------------------------
+# A record: {"text", "lang": "zh"|"en", "expected": [{"term", "negated", "measured_grade"?}],
+# "denied": [terms], "red_flags": [...]}. Only positive (not negated) items count as
+# recorded: a recorded term the text does not report, a denied one included, is a false
+# positive; a reported term (negated false) not recorded is a false negative.
+
+
+@dataclass
+class ProtocolScore(CorpusScore):
+    """CorpusScore counted per (text, reported term), with denied terms recorded counted apart.
+
+    denied_checked / denied_recorded: terms the text denies, and how many of them the parser
+    still recorded as present (each is also a false positive).
+    temperatures_checked / temperatures_correct: expected Fever measured grades.
+    """
+
+    denied_checked: int = 0
+    denied_recorded: int = 0
+    temperatures_checked: int = 0
+    temperatures_correct: int = 0
+
+
+def _recorded(items) -> dict:
+    return {a.ctcae_term: a for a in items if not a.negated}
+
+
+def score_protocol_record(score: ProtocolScore, record: dict) -> None:
+    """Add one record's counts to `score` under PROTOCOL.md's definition."""
+    items = [assess(item) for item in parse_message(record["text"]).items]
+    recorded = _recorded(items)
+    reported = {e["term"]: e for e in record["expected"] if not e["negated"]}
+    denied = set(record.get("denied", ())) | {e["term"] for e in record["expected"] if e["negated"]}
+    score.messages += 1
+    score.true_positives += len(recorded.keys() & reported.keys())
+    score.false_positives += len(recorded.keys() - reported.keys())
+    score.false_negatives += len(reported.keys() - recorded.keys())
+    score.denied_checked += len(denied)
+    score.denied_recorded += len(denied & recorded.keys())
+    if recorded.keys() != reported.keys():
+        score.errors.append(f"{record['text']!r}: got {sorted(recorded.keys() - reported.keys())} "
+                            f"missed {sorted(reported.keys() - recorded.keys())}")
+    for term, expected in reported.items():
+        if "measured_grade" not in expected:
+            continue
+        actual = recorded[term].measured_grade if term in recorded else None
+        score.grades_checked += 1
+        score.grades_correct += actual == expected["measured_grade"]
+        if term == "Fever":
+            score.temperatures_checked += 1
+            score.temperatures_correct += actual == expected["measured_grade"]
+        if actual != expected["measured_grade"]:
+            score.errors.append(f"{record['text']!r}: {term} measured_grade {actual} != {expected['measured_grade']}")
+    flags = sorted({flag for a in recorded.values() for flag in a.red_flags})
+    if flags == sorted(record.get("red_flags", [])):
+        score.flag_messages_correct += 1
+    else:
+        score.errors.append(f"{record['text']!r}: flags {flags} != {record.get('red_flags', [])}")
+
+
+def score_protocol(records: list[dict]) -> dict[str, ProtocolScore]:
+    """ProtocolScore per record language ("zh", "en", ...) and over all records ("all")."""
+    scores: dict[str, ProtocolScore] = {"all": ProtocolScore()}
+    for record in records:
+        language = record.get("lang", "unknown")
+        score_protocol_record(scores.setdefault(language, ProtocolScore()), record)
+        score_protocol_record(scores["all"], record)
+    return scores

@@ -6,7 +6,7 @@ at each token, only the phrase lengths known to start with that token (longest f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -26,7 +26,8 @@ PLAIN_MODIFIERS = {
     "at_rest": "at_rest", "clause_break": "clause_break", "count_unit": "count_unit",
     "stool_cue": "stool_cue", "temperature_unit_c": "temp_c", "temperature_unit_f": "temp_f",
     "temperature_unit_any": "temp_any",
-    "score_unit": "score_unit",
+    "score_unit": "score_unit", "measure_cue": "measure_cue", "usual_cue": "usual_cue",
+    "not_symptom": "not_symptom", "duration_unit": "duration_unit", "hypothetical": "hypothetical",
 }
 FUZZY_MIN_LENGTH = 4
 
@@ -40,6 +41,7 @@ class Entry:
     value: int | None = None
     flag: str | None = None
     tag: str | None = None  # site or quality name for site_patterns
+    window: int | None = None  # site_patterns: most tokens between site and quality, when not the default
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Lexicon:
     fuzzy_vocabulary: Mapping[str, Entry]
     known_words: frozenset[str]
     site_rules: Mapping[tuple[str, str], Entry]
+    subsumed_by: Mapping[str, str] = field(default_factory=dict)
 
 
 def _phrase_entries(raw: dict):
@@ -73,6 +76,9 @@ def _phrase_entries(raw: dict):
     for term, langs in modifiers["body_part"].items():
         for phrase in _all_langs(langs):
             yield phrase, Entry("body_part", (term,), flag=langs.get("flag"))
+    for term, langs in raw.get("when_negated", {}).items():
+        for phrase in _all_langs(langs):
+            yield phrase, Entry("when_negated", (term,))
 
 
 def _all_langs(langs: dict) -> list[str]:
@@ -89,7 +95,7 @@ def _add_site_words(phrases: dict, patterns: dict) -> None:
         for text in _all_langs(langs):
             key = tuple(tokenise(normalise(text)))
             current = phrases.get(key)
-            if current is not None and current.kind not in ("body_part", "stool_cue"):
+            if current is not None and current.kind not in ("body_part", "stool_cue", "symptom", "when_negated"):
                 raise ValueError(f"site word {text!r} already means {current.kind}")
             phrases[key] = replace(current, tag=site) if current else Entry("site", tag=site)
     for quality, langs in patterns["qualities"].items():
@@ -101,8 +107,15 @@ def _add_site_words(phrases: dict, patterns: dict) -> None:
 
 
 def _site_rules(patterns: dict) -> dict[tuple[str, str], Entry]:
-    return {(r["site"], r["quality"]): Entry("symptom", (r["term"],), flag=r.get("flag"))
+    # A rule's quality may be a symptom said near the site ("soles peeling": Dry skin at the soles).
+    return {(r["site"], r["quality"] if "quality" in r else f"term:{r['symptom']}"): _rule_entry(r)
             for r in patterns["rules"]}
+
+
+def _rule_entry(rule: dict) -> Entry:
+    if rule["term"] == "none":  # the symptom word at this site is no symptom ("嗓子有点痒")
+        return Entry("cancel", (rule["symptom"],), window=rule.get("window"))
+    return Entry("symptom", (rule["term"],), flag=rule.get("flag"), window=rule.get("window"))
 
 
 def _check_terms(phrases: dict) -> None:
@@ -124,6 +137,8 @@ def _compile(raw: dict) -> Lexicon:
     _add_site_words(phrases, raw["site_patterns"])
     site_rules = _site_rules(raw["site_patterns"])
     _check_terms({**phrases, **{k: v for k, v in enumerate(site_rules.values())}})
+    subsumed = raw.get("subsumed_by", {})
+    _check_terms({term: Entry("symptom", (term, wider)) for term, wider in subsumed.items()})
     lengths: dict[str, set[int]] = {}
     for key in phrases:
         lengths.setdefault(key[0], set()).add(len(key))
@@ -138,6 +153,7 @@ def _compile(raw: dict) -> Lexicon:
         fuzzy_vocabulary=MappingProxyType(fuzzy),
         known_words=known,
         site_rules=MappingProxyType(site_rules),
+        subsumed_by=MappingProxyType(dict(raw.get("subsumed_by", {}))),
     )
 
 

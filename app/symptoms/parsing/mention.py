@@ -23,6 +23,8 @@ class Mention:
     interference: int | None = None
     value: float | None = None
     unit: str | None = None
+    count: int | None = None  # episodes counted in the text (stools, vomiting), the most said
+    baseline: float | None = None  # usual stools a day as the text states it ("平时一天2次")
     red_flags: set[str] = field(default_factory=set)
 
 

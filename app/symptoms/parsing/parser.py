@@ -20,6 +20,8 @@ from app.symptoms.parsing.text import is_cjk, is_latin_word, is_number, normalis
 SCALE_WORDS = {"zero": 0, "none": 0, "one": 1, "two": 2, "three": 3, "four": 4,
                "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
 UNIT_KINDS = frozenset({"temp_c", "temp_f", "temp_any", "count_unit", "score_unit"})
+# Latin-letter words Chinese texts use too: they say nothing about the language written in.
+SHARED_WORDS = frozenset({"ok", "okay", "ct", "mri", "pet", "hi", "bye", "thx", "x", "y", "n", "ps", "bp"})
 
 
 @dataclass(frozen=True)
@@ -35,13 +37,19 @@ class ParsedSymptom:
     unit: str | None = None
     matched_text: str = ""
     red_flags: tuple[str, ...] = ()
+    count: int | None = None  # episodes the text counts (Vomiting, Diarrhea): "threw up twice" -> 2
+    baseline: float | None = None  # usual stools a day stated in the text ("normally 2 a day")
 
 
 @dataclass(frozen=True)
 class ParseResult:
     """Everything understood in one message.
 
-    language: "zh", "en", "mixed", or None when the text has no words (a number, emoji).
+    language: "zh" or "en", the language the patient wrote in (a text in both goes to the one
+        with more text, Chinese characters counted against English words, ties to "zh";
+        "ok", "CT" and the like count for neither), or None when the text has no words (a
+        number, emoji); replies follow it, else the enrolled language (issue 11, item 14).
+    mixed: the text holds both Chinese and English words.
     bare_number / bare_value: the message is only a number (an answer to a question).
     bare_severity / bare_frequency: a scale word with no symptom ("mild", "偶尔").
     unknown_words: English words neither matched nor known (for review of the lexicon).
@@ -54,6 +62,11 @@ class ParseResult:
     bare_severity: int | None = None
     bare_frequency: int | None = None
     unknown_words: tuple[str, ...] = ()
+    mixed: bool = False
+
+    def reply_language(self, enrolled: str | None) -> str | None:
+        """The language to answer in: the one the text was written in, else the enrolled one."""
+        return self.language or enrolled
 
     @property
     def understood(self) -> bool:
@@ -62,11 +75,19 @@ class ParseResult:
         return bool(self.items) or any(a is not None for a in answers)
 
 
-def _language(tokens: list[str], events: list[Event]) -> str | None:
+def _script_counts(tokens: list[str], events: list[Event]) -> tuple[int, int, int]:
+    """(Chinese characters, English words, English words other than SHARED_WORDS); unit words
+    such as "c" or "degrees" are not counted."""
     unit_tokens = {i for e in events if e.entry.kind in UNIT_KINDS for i in range(e.start, e.end)}
-    has_zh = any(is_cjk(t) for t in tokens)
-    has_en = any(is_latin_word(t) for i, t in enumerate(tokens) if i not in unit_tokens)
-    return "mixed" if has_zh and has_en else "zh" if has_zh else "en" if has_en else None
+    zh = sum(1 for t in tokens if is_cjk(t))
+    latin = [t for i, t in enumerate(tokens) if i not in unit_tokens and is_latin_word(t)]
+    return zh, len(latin), sum(1 for t in latin if t not in SHARED_WORDS)
+
+
+def _language(zh: int, en: int) -> str | None:
+    if not zh and not en:
+        return None
+    return "zh" if zh >= en else "en"
 
 
 def _bare_number(tokens: list[str]) -> tuple[int | None, float | None]:
@@ -94,6 +115,7 @@ def _freeze(mention: Mention) -> ParsedSymptom:
         frequency=mention.frequency, interference=mention.interference, value=mention.value,
         unit=mention.unit, matched_text=mention.matched_text,
         red_flags=() if mention.negated else tuple(sorted(mention.red_flags)),
+        count=mention.count, baseline=mention.baseline,
     )
 
 
@@ -104,12 +126,15 @@ def parse_message(text: str, lexicon: Lexicon | None = None) -> ParseResult:
     events = match_phrases(tokens, lexicon)
     events, clause_of_token = assign_clauses(tokens, events + fuzzy_events(tokens, events, lexicon))
     readings = find_readings(tokens, {e.start: e for e in events})
-    mentions = assemble_mentions(tokens, events, readings, clause_of_token, lexicon.site_rules)
+    mentions = assemble_mentions(tokens, events, readings, clause_of_token, lexicon.site_rules,
+                                 lexicon.subsumed_by)
     bare_number, bare_value = _bare_number(tokens)
     no_items = not mentions
+    zh, en, english_only = _script_counts(tokens, events)
     return ParseResult(
         items=tuple(_freeze(m) for m in mentions),
-        language=_language(tokens, events),
+        language=_language(zh, english_only),
+        mixed=bool(zh and en),
         bare_number=bare_number,
         bare_value=bare_value,
         bare_severity=_bare_scale(events, "severity") if no_items else None,

@@ -12,11 +12,12 @@ from app.symptoms.parsing.text import is_number
 
 CELSIUS_RANGE = (34.0, 43.5)
 FAHRENHEIT_RANGE = (93.0, 110.0)
+COUNTED_TERMS = ("Diarrhea", "Vomiting")
 
 
 @dataclass(frozen=True)
 class Reading:
-    """A number with what it measures: kind is temperature | count | score | nrs | plain."""
+    """A number with what it measures: kind is temperature | count | score | nrs | duration | plain."""
 
     kind: str
     value: float
@@ -58,6 +59,11 @@ def _reading_at(i: int, tokens: list[str], event_at: dict) -> Reading:
         return Reading("count", value, i, stool=kind == "stool_cue")
     if kind == "score_unit":
         return Reading("score", value, i)
+    if kind == "duration_unit":
+        return Reading("duration", value, i)
+    if kind == "symptom" and unit_event.entry.terms[0] in COUNTED_TERMS and value.is_integer():
+        # "7 loose stools", "2 vomits": the count of the symptom word it stands before
+        return Reading("count", value, i, stool=unit_event.entry.terms[0] == "Diarrhea")
     if tokens[i + 1:i + 3] == ["/", "10"]:
         return Reading("nrs", value, i)
     return Reading("plain", value, i)

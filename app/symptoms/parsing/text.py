@@ -20,14 +20,29 @@ _CN_NUMBER = "[零一二两三四五六七八九十]+"
 # 一点 ("a little") is left alone.
 _CN_BEFORE_UNIT = re.compile(rf"({_CN_NUMBER})(?:点({_CN_NUMBER}))?(?=[次趟回度])")
 _CN_AFTER_DEGREE = re.compile(r"度([一二三四五六七八九])(?![次趟回])")
+# Contractions typed without the apostrophe ("cant sleep", "havent eaten", "doesnt know").
+_BARE_CONTRACTION = re.compile(
+    r"\b(can|don|doesn|didn|won|isn|aren|wasn|weren|haven|hasn|hadn|couldn|wouldn|shouldn)t\b")
+# English counts written as words ("threw up twice", "three times") become digits, so that a
+# count reads the same in both languages (吐了两次 -> 吐了2次 above).
+_EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+               "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_EN_COUNT = re.compile(r"\b(" + "|".join(_EN_NUMBERS) + r")(?= times\b)")
+_EN_MULTIPLE = re.compile(r"\b(twice|thrice)\b")
+_ONCE_A_DAY = re.compile(r"\bonce (?=(a|per|each) day\b)")  # "usually once a day" -> "1 time a day"
+_TIMES_SIGN = re.compile(r"\b[x×]\s?(\d{1,2})\b")  # "vomited x3" -> "vomited 3 times"
 # Remove variation selectors / zero-width joiners so emoji compare equal.
 _INVISIBLE = dict.fromkeys(map(ord, "\ufe0e\ufe0f\u200d"), None)
 
 
 def chinese_number(text: str) -> int:
-    """Value of a small Chinese numeral (0-99): 六 -> 6, 十二 -> 12, 三十八 -> 38."""
+    """Value of a small Chinese numeral (0-99): 六 -> 6, 十二 -> 12, 三十八 -> 38; a range of
+    two neighbouring digits is its upper end: 三四 -> 4, 七八 -> 8."""
     if "十" not in text:
-        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
+        digits = [_CN_DIGITS[ch] for ch in text]
+        if len(digits) == 2 and digits[1] == digits[0] + 1:
+            return digits[1]  # 三四次 "three or four times": the higher
+        return int("".join(map(str, digits)))
     tens, _, units = text.partition("十")
     return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
 
@@ -38,9 +53,21 @@ def _arabic(match: re.Match) -> str:
 
 
 def normalise(text: str) -> str:
-    """NFKC (full-width digits, ℃ -> °c), lower case, curly quotes, Chinese numerals before units."""
+    """NFKC (full-width digits, ℃ -> °c), lower case, curly quotes, Chinese numerals before units,
+    apostrophe-less contractions ("cant" -> "can't"), English counts as digits ("twice" -> "2 times")."""
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).lower().replace("’", "'")
     text = _CN_BEFORE_UNIT.sub(_arabic, text)
+    # Substring checks first: most texts need none of these rewrites (parser speed).
+    if "nt" in text:
+        text = _BARE_CONTRACTION.sub(r"\1't", text)
+    if " times" in text:
+        text = _EN_COUNT.sub(lambda m: str(_EN_NUMBERS[m.group(1)]), text)
+    if "x" in text or "×" in text:
+        text = _TIMES_SIGN.sub(r"\1 times", text)
+    if "once" in text:
+        text = _ONCE_A_DAY.sub("1 time ", text)
+    if "twice" in text or "thrice" in text:
+        text = _EN_MULTIPLE.sub(lambda m: "2 times" if m.group(1) == "twice" else "3 times", text)
     return _CN_AFTER_DEGREE.sub(lambda m: f"度{_CN_DIGITS[m.group(1)]}", text)
 
 
