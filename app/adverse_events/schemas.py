@@ -205,6 +205,7 @@ class SocRowSchema(Schema):
 class SafetyReportSchema(Schema):
     cutoff = fields.Date()
     n_treated = fields.Integer()
+    population = fields.Dict(metadata={"description": "the treated population (received >= 1 dose) and its counts"})
     any_ae = fields.Nested(ProportionSchema)
     teae = fields.Nested(ProportionSchema)
     trae = fields.Nested(ProportionSchema)
