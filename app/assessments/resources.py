@@ -2,7 +2,12 @@
 from flask import g
 from flask_smorest import Blueprint
 
-from app.assessments import services
+from marshmallow import Schema, fields, validate
+
+from app.assessments import progression, services
+from app.assessments.progression import SOURCES
+from app.common.etag import with_etag
+from app.patients.schemas import EventResultSchema
 from app.assessments.schemas import AssessmentCreateSchema, AssessmentListSchema, AssessmentSchema, ResponseSchema
 from app.common.permissions import Capability
 from app.common.auth_context import requires
@@ -50,4 +55,23 @@ def retract_assessment(args, patient_id, assessment_id):
 @requires(Capability.VIEW_PATIENTS)
 @blp.response(200, ResponseSchema)
 def response(patient_id):
-    return services.response_summary(services.evaluate_patient(load_patient(patient_id)))
+    return services.patient_response(load_patient(patient_id))
+
+
+class ConfirmProgressionSchema(Schema):
+    date = fields.Date(required=True)
+    source = fields.String(required=True, validate=validate.OneOf(SOURCES))
+    treatment_beyond_progression = fields.Boolean(load_default=False)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+@blp.route("/patients/<int:patient_id>/progression/confirm", methods=["POST"])
+@requires(Capability.CONFIRM_PROGRESSION)
+@blp.arguments(ConfirmProgressionSchema)
+@blp.response(201, EventResultSchema)
+def confirm_progression(args, patient_id):
+    """The investigator confirms progression (radiological or clinical); ends treatment unless
+    treatment beyond progression is chosen."""
+    patient = load_patient(patient_id)
+    event = progression.confirm_progression(g.actor, utcnow(), patient, **args)
+    return with_etag(patient, {"event": event, "patient": patient}, status=201)

@@ -93,6 +93,9 @@ def record_assessment(actor, now, patient, *, date, target_lesions, non_target, 
     db.session.add(row)
     db.session.flush()
     log_change(actor, now, "create", "tumor_assessment", row.id, after=_snapshot(row), site_id=patient.site_id)
+    from app.assessments.progression import open_confirm_task_if_pd
+
+    open_confirm_task_if_pd(actor, now, patient)  # a PD scan is the investigator's task
     return row
 
 
@@ -209,6 +212,18 @@ def _view(row, series, timepoint) -> dict:
                     change_from_baseline_pct=timepoint.change_from_baseline_pct,
                     change_from_nadir_pct=timepoint.change_from_nadir_pct)
     return view
+
+
+def patient_response(patient) -> dict:
+    """GET /patients/{id}/response for one patient (its series and progression source)."""
+    from app.assessments.progression import progression_event_date
+    from app.efficacy.derivation import PatientEndpointData, progression_source
+
+    series = evaluate_patient(patient)
+    event = progression_event_date(patient)
+    anchor = patient.c1d1 or patient.treatment_start
+    data = PatientEndpointData(patient.study_id, anchor, date.max, progression_event_date=event)
+    return response_summary(series, progression_source(data, series.progression_date))
 
 
 def response_summary(series: SeriesEvaluation, progression_source: str | None = None) -> dict:

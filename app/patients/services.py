@@ -7,7 +7,8 @@ from sqlalchemy import select, update
 from app.common.audit import log_change, require_reason, snapshot
 from app.common.access import load_visible
 from app.common.clock import local_date
-from app.common.problems import Conflict, ValidationProblem
+from app.common.permissions import Capability, has_capability, roles_with
+from app.common.problems import Conflict, Forbidden, ValidationProblem
 from app.extensions import db
 from app.models import Patient, PatientEvent, Screening, Site
 from app.patients import lifecycle
@@ -95,6 +96,9 @@ def _quiet(quiet_hours):
 
 
 def update_patient(actor, now, patient, changes):
+    if "treatment_start" in changes:
+        return correct_treatment_start(actor, now, patient, changes.pop("treatment_start"), changes.pop("reason", None),
+                                       others=changes)
     reason = changes.pop("reason", None)
     if any(field in changes for field in CLINICAL_FIELDS):
         reason = require_reason(reason)
@@ -114,15 +118,54 @@ def update_patient(actor, now, patient, changes):
     return patient
 
 
+def correct_treatment_start(actor, now, patient, treatment_start, reason, others=None):
+    """Correct the planned C1D1 before any dose is given, with a reason; the schedule follows.
+
+    PROTOCOL.md "Endpoints": C1D1 is the first dose given, so once a dose is recorded the
+    planned date no longer matters (409). Needs CORRECT_TREATMENT_START (403 otherwise).
+    Other fields in the same PATCH are applied first by ``update_patient``.
+    """
+    if not has_capability(actor.role, Capability.CORRECT_TREATMENT_START):
+        raise Forbidden("Correcting treatment_start needs one of the roles: "
+                        f"{', '.join(roles_with(Capability.CORRECT_TREATMENT_START))}.")
+    reason = require_reason(reason)
+    if patient.c1d1 is not None:
+        raise Conflict(f"The first dose was given on {patient.c1d1}: C1D1 is that date and treatment_start "
+                       "can no longer be corrected.", slug="already-dosed")
+    if treatment_start < patient.screening.screened_on:
+        raise ValidationProblem("Treatment cannot start before screening.",
+                                errors={"treatment_start": ["Must be on or after the screening date."]})
+    if others:
+        update_patient(actor, now, patient, dict(others, reason=reason))
+    if treatment_start == patient.treatment_start:
+        return patient
+    before = snapshot(patient, PATIENT_AUDITED)
+    patient.treatment_start = treatment_start
+    db.session.flush()
+    log_change(actor, now, "correct_treatment_start", "patient", patient.id, before=before,
+               after=snapshot(patient, PATIENT_AUDITED), reason=reason, site_id=patient.site_id)
+    from app.visits.services import replan_on_c1d1
+
+    replan_on_c1d1(actor, now, patient, treatment_start, f"treatment_start corrected: {reason}")
+    return patient
+
+
 def active_events(patient_id):
     return db.session.scalars(select(PatientEvent).where(
         PatientEvent.patient_id == patient_id, PatientEvent.retracted_at.is_(None))
         .order_by(PatientEvent.date, PatientEvent.id)).all()
 
 
+def fold_type(event) -> str:
+    """The event as the status fold sees it (treatment beyond progression keeps treatment on)."""
+    if event.type == "progression" and event.treatment_beyond_progression:
+        return lifecycle.PROGRESSION_BEYOND
+    return event.type
+
+
 def _fold(events):
     try:
-        return lifecycle.fold(e.type for e in sorted(events, key=lambda e: (e.date, e.id or 10**12)))
+        return lifecycle.fold(fold_type(e) for e in sorted(events, key=lambda e: (e.date, e.id or 10**12)))
     except lifecycle.InvalidTransition as exc:
         raise Conflict(str(exc), slug="invalid-transition")
 
@@ -144,10 +187,22 @@ def touch_contact(patient, when) -> None:
         patient.last_contact_date = when
 
 
-def record_event(actor, now, patient, *, type, date, reason=None, details=None):
+def record_event(actor, now, patient, *, type, date, reason=None, details=None, source=None,
+                 treatment_beyond_progression=False):
+    """Record a dated milestone; the status is refolded and the calendar replanned.
+
+    A progression carries its ``source``: "radiological" when a PD scan is dated on or
+    before it, else "clinical" (PROTOCOL.md: one source of truth for progression), and
+    closes the open ``confirm_progression`` tasks of the patient.
+    """
     _check_event_date(patient, type, date, now)
+    if type == "progression":
+        from app.assessments.progression import close_confirm_tasks, source_of
+
+        source = source or source_of(patient, date)
     event = PatientEvent(patient_id=patient.id, type=type, date=date, reason=reason, details=details,
-                         recorded_by_id=actor.id)
+                         recorded_by_id=actor.id, source=source if type == "progression" else None,
+                         treatment_beyond_progression=bool(treatment_beyond_progression and type == "progression"))
     state = _fold(active_events(patient.id) + [event])
     before = snapshot(patient, PATIENT_AUDITED)
     patient.status = state.status
@@ -156,8 +211,13 @@ def record_event(actor, now, patient, *, type, date, reason=None, details=None):
     db.session.add(event)
     db.session.flush()
     log_change(actor, now, f"event:{type}", "patient", patient.id, before=before,
-           after=snapshot(patient, PATIENT_AUDITED) | {"event_id": event.id, "event_date": date},
+           after=snapshot(patient, PATIENT_AUDITED) | {"event_id": event.id, "event_date": date,
+                                                       "source": event.source,
+                                                       "treatment_beyond_progression":
+                                                           event.treatment_beyond_progression},
            reason=reason, site_id=patient.site_id)
+    if type == "progression":
+        close_confirm_tasks(actor, now, patient, f"progression recorded on {date} ({event.source})")
     from app.visits.services import apply_patient_event
 
     apply_patient_event(actor, now, patient, event)

@@ -55,10 +55,37 @@ def complete_visit(actor, now, visit, actual_date: date, dose_mg=None, notes=Non
     log_change(actor, now, "visit:complete", "visit", visit.id, before=before, after=io.state(visit),
            site_id=visit.site_id)
     touch_contact(patient, actual_date)
-    if visit.kind not in DOSE_KINDS or actual_date == visit.scheduled_date:
+    if visit.kind not in DOSE_KINDS:
         return visit, []
+    first_dose = _is_first_dose(patient, visit)
+    db.session.expire(patient, ["c1d1"])  # C1D1 is derived from the doses given
     reason = f"{visit.code} given on {actual_date.isoformat()}"
-    return visit, shift_from(actor, now, visit, actual_date, reason, "visit:shift")
+    moved = [] if actual_date == visit.scheduled_date else shift_from(actor, now, visit, actual_date, reason,
+                                                                       "visit:shift")
+    if first_dose and actual_date != patient.treatment_start and not _on_treatment_scan(patient, actual_date):
+        # PROTOCOL.md: imaging is re-planned once, at the first dose, from the actual C1D1.
+        from app.visits.services import replan_on_c1d1
+
+        moved += replan_on_c1d1(actor, now, patient, actual_date, f"C1D1 is the first dose, {actual_date}",
+                                imaging_only=True)
+    return visit, moved
+
+
+def _is_first_dose(patient, visit) -> bool:
+    """True when no other dose of the patient was given on or before this one."""
+    return not any(row is not visit and row.kind in DOSE_KINDS and row.status == "completed"
+                   and row.actual_date is not None and row.actual_date <= visit.actual_date
+                   for row in io.patient_visits(patient.id))
+
+
+def _on_treatment_scan(patient, c1d1) -> bool:
+    from sqlalchemy import select
+
+    from app.models import TumorAssessment
+
+    return db.session.scalar(select(TumorAssessment.id).where(
+        TumorAssessment.patient_id == patient.id, TumorAssessment.retracted_at.is_(None),
+        TumorAssessment.date > c1d1).limit(1)) is not None
 
 
 def miss_visit(actor, now, visit, reason: str):
