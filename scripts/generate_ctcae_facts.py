@@ -21,7 +21,7 @@ from app.ctcae.official import load_official_table  # noqa: E402
 from app.ctcae.terms import CTCAE_SOURCE  # noqa: E402
 
 DEFAULT_SOURCE = ROOT.parent / "shared" / "data" / "ctcae_v5.csv"
-OUTPUT = ROOT / "app" / "ctcae" / "data" / "ctcae_v5_facts.json"
+FACTS_OUTPUT = ROOT / "app" / "ctcae" / "data" / "ctcae_v5_facts.json"
 
 
 def build(source: Path) -> dict:
@@ -48,8 +48,8 @@ def render(document: dict) -> str:
 
 def main(argv: list[str]) -> int:
     source = Path(argv[1]) if len(argv) > 1 else DEFAULT_SOURCE
-    OUTPUT.write_text(render(build(source)), encoding="utf-8")
-    print(f"wrote {OUTPUT.relative_to(ROOT)}")
+    FACTS_OUTPUT.write_text(render(build(source)), encoding="utf-8")
+    print(f"wrote {FACTS_OUTPUT.relative_to(ROOT)}")
     return 0
 
 
