@@ -108,6 +108,10 @@ def retract_assessment(actor, now, patient, row, reason) -> TumorAssessment:
     db.session.flush()
     log_change(actor, now, "retract", "tumor_assessment", row.id, before=_snapshot(row), reason=reason,
            site_id=patient.site_id)
+    from app.assessments.progression import close_confirm_tasks, pd_scan_date
+
+    if pd_scan_date(patient) is None:  # the PD scan was the wrong one: nothing left to confirm
+        close_confirm_tasks(actor, now, patient, f"PD scan retracted: {reason}")
     return row
 
 

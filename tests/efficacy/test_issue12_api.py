@@ -306,3 +306,15 @@ def test_admin_day_view_without_a_site_uses_the_site_date_at_2330z(coordinator, 
     clock.set(datetime(2026, 3, 1, 23, 30, tzinfo=timezone.utc))  # 2 March in Beijing, 1 March in UTC
     items = admin.get("/api/v1/visits").get_json()["items"]
     assert c1["id"] in {visit["id"] for visit in items}
+
+
+def test_retracting_the_pd_scan_closes_the_confirmation_task(coordinator, investigator, responder):
+    pd = post_scan(coordinator, responder["id"], study_day(42), [lesion("L1", 30), lesion("L2", 20)])
+    assert pd.get_json()["timepoint_response"] == "PD"
+    open_tasks = lambda: [a for a in investigator.get("/api/v1/alerts?status=open").get_json()["items"]  # noqa: E731
+                          if a["kind"] == "confirm_progression"]
+    assert len(open_tasks()) == 1
+    retracted = coordinator.post(f"/api/v1/patients/{responder['id']}/tumor-assessments/{pd.get_json()['id']}/retract",
+                                 json={"reason": "wrong patient's images"})
+    assert retracted.status_code == 200
+    assert open_tasks() == []
