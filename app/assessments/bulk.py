@@ -70,7 +70,7 @@ class ScanValues(NamedTuple):
     non_target: str
     new_lesions: bool
     new_lesion_sites: tuple[str, ...] = ()
-    non_target_liver: str = "none"
+    non_target_liver: str | None = None  # None: not recorded apart, the overall state stands in
 
 
 class SeriesSummary(NamedTuple):
@@ -183,7 +183,7 @@ def _walk(baseline_lesions, follow_ups) -> tuple[list, list | None]:
                     liver_nadir = min(liver_nadir, current)
             liver_after_cr = liver_after_cr or liver_target == CR
             liver_points.append((scan.date, liver_overall_response(
-                liver_target, scan.non_target_liver, new_liver_lesions(scan.new_lesions, scan.new_lesion_sites))))
+                liver_target, scan.non_target_liver or scan.non_target, new_liver_lesions(scan.new_lesions, scan.new_lesion_sites))))
         after_cr = after_cr or target == CR
     return points, liver_points
 

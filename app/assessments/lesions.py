@@ -96,14 +96,15 @@ class Assessment:
     non_target: str = "none"
     new_lesions: bool = False
     # Where the new lesions are ("liver", "extrahepatic"); empty with new_lesions = unknown,
-    # read as possibly in the liver. ``non_target_liver``: the liver's own non-target state.
+    # read as possibly in the liver. ``non_target_liver``: the liver's own non-target state
+    # (None = not recorded apart: the overall ``non_target`` stands in, the cautious reading).
     new_lesion_sites: tuple[str, ...] = ()
-    non_target_liver: str = "none"
+    non_target_liver: str | None = None
 
     def __post_init__(self):
         if self.non_target not in NON_TARGET_STATES:
             raise ValueError(f"non_target must be one of {NON_TARGET_STATES}, got {self.non_target!r}")
-        if self.non_target_liver not in NON_TARGET_STATES:
+        if self.non_target_liver is not None and self.non_target_liver not in NON_TARGET_STATES:
             raise ValueError(f"non_target_liver must be one of {NON_TARGET_STATES}, got {self.non_target_liver!r}")
         # Accept any iterable but store a tuple so the dataclass stays hashable.
         object.__setattr__(self, "target_lesions", tuple(self.target_lesions))

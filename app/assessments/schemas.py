@@ -42,7 +42,7 @@ class AssessmentSchema(Schema):
     non_target = fields.Function(lambda v: v["assessment"].non_target)
     new_lesions = fields.Function(lambda v: v["assessment"].new_lesions)
     new_lesion_sites = fields.Function(lambda v: list(v["assessment"].new_lesion_sites or []))
-    non_target_liver = fields.Function(lambda v: v["assessment"].non_target_liver or "none")
+    non_target_liver = fields.Function(lambda v: v["assessment"].non_target_liver)
     modality = fields.Function(lambda v: v["assessment"].modality)
     notes = fields.Function(lambda v: v["assessment"].notes)
     role = fields.String(metadata={"description": "baseline, follow_up or superseded_baseline"})

@@ -30,7 +30,7 @@ def to_assessment(row: TumorAssessment) -> Assessment:
     lesions = tuple(Lesion(item["lesion_id"], item["organ"], bool(item.get("nodal")), item.get("diameter_mm"),
                            bool(item.get("too_small_to_measure"))) for item in row.target_lesions)
     return Assessment(row.date, lesions, row.non_target, bool(row.new_lesions), tuple(row.new_lesion_sites or ()),
-                      row.non_target_liver or "none")
+                      row.non_target_liver)
 
 
 def to_scan_values(row) -> ScanValues:
@@ -38,7 +38,7 @@ def to_scan_values(row) -> ScanValues:
     lesions = tuple([LesionValues(item["lesion_id"], item["organ"], bool(item.get("nodal")), item.get("diameter_mm"),
                                   bool(item.get("too_small_to_measure"))) for item in row.target_lesions])
     return ScanValues(row.date, lesions, row.non_target, bool(row.new_lesions), tuple(row.new_lesion_sites or ()),
-                      row.non_target_liver or "none")
+                      row.non_target_liver)
 
 
 def imaging_anchor(patient, rows=()) -> date:

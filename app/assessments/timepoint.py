@@ -186,7 +186,7 @@ def evaluate_timepoint(targets: BaselineTargets, nadir_sum: float, liver_nadir_s
         liver_target, liver_sum = target, current  # all targets in the liver: same answer
     else:
         liver_target, liver_sum = _liver_response(targets, values, liver_nadir_sum, liver_after_cr)
-    liver = liver_overall_response(liver_target, assessment.non_target_liver,
+    liver = liver_overall_response(liver_target, assessment.non_target_liver or assessment.non_target,
                                    new_liver_lesions(assessment.new_lesions, assessment.new_lesion_sites))
     return TimepointResult(
         assessment.date, overall_response(target, non_target, assessment.new_lesions), target,

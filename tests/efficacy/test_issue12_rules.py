@@ -130,6 +130,7 @@ def test_any_lesion_coming_back_after_a_cr_is_pd(baseline, values, responses):
     (True, ("liver", "extrahepatic"), "none", PD, PD),
     (False, (), "pd", PR, PD),                       # the liver's non-target disease progressed
     (False, (), "non_cr_non_pd", PR, PR),
+    (False, (), None, PR, PR),                       # not recorded apart: the overall state stands in
 ])
 def test_liver_response(new, sites, liver_nt, overall, liver_response):
     baseline = scan(-5, [liver("L1", 40), Lesion("P1", "lung", False, 20)], non_target="non_cr_non_pd",
@@ -141,6 +142,13 @@ def test_liver_response(new, sites, liver_nt, overall, liver_response):
     bulk = summarize_series(C1D1, [baseline, follow])
     rich = evaluate_series(C1D1, [baseline, follow])
     assert bulk.liver_best_response == rich.liver_best_response
+
+
+def test_liver_non_target_not_recorded_apart_reads_the_overall_state():
+    baseline = scan(-5, [liver("L1", 40)], non_target="non_cr_non_pd", liver_nt=None)
+    follow = scan(43, [liver("L1", 20)], non_target="pd", liver_nt=None)
+    point = evaluate_series(C1D1, [baseline, follow]).timepoints[0]
+    assert (point.overall_response, point.liver_response) == (PD, PD)
 
 
 def test_a_liver_responder_with_new_liver_lesions_is_not_a_liver_responder():
