@@ -41,7 +41,10 @@ _ORGAN_SPELLINGS = (
     ("bone", ("bone", "osseous", "vertebra", "骨")),
     ("peritoneum", ("periton", "omentum", "腹膜")),
     ("esophagus", ("esophag", "oesophag", "食管")),
-    ("other", ("other", "其他")),
+    # Organs outside the list are "other" (RECIST counts them as organs all the same).
+    ("other", ("other", "spleen", "kidney", "renal", "pancrea", "pleura", "brain", "skin", "soft tissue",
+               "muscle", "stomach", "gastric", "colon", "bowel", "intestin", "ovar", "thyroid", "breast",
+               "chest wall", "abdominal wall", "subcutaneous", "pericard", "mediastin", "其他")),
 )
 
 

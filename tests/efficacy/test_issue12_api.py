@@ -209,7 +209,7 @@ def test_organs_are_normalised_and_nodes_are_one_organ(coordinator, clock):
     nodes = [lesion(f"N{i}", 20, organ, True) for i, organ in enumerate(("cervical", "mediastinal", "hilar"))]
     refused = post_scan(coordinator, patient["id"], "2026-03-05", nodes)
     assert refused.status_code == 422 and "max_targets_per_organ" in refused.get_json()["rules"]
-    unknown = post_scan(coordinator, patient["id"], "2026-03-05", [lesion("X1", 20, "spleen")])
+    unknown = post_scan(coordinator, patient["id"], "2026-03-05", [lesion("X1", 20, "no such organ")])
     assert unknown.status_code == 422 and "organ_vocabulary" in unknown.get_json()["rules"]
     spelled = post_scan(coordinator, patient["id"], "2026-03-05",
                         [lesion("L1", 30, "Liver segment VII"), lesion("L2", 20, "hepatic"),

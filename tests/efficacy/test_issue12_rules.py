@@ -164,7 +164,8 @@ def test_a_liver_responder_with_new_liver_lesions_is_not_a_liver_responder():
     ("lymph node", "lymph_node"), ("Lymph_Node", "lymph_node"), ("mediastinal node", "lymph_node"),
     ("Right lung", "lung"), ("pulmonary", "lung"), ("adrenal gland", "adrenal"), ("peritoneum", "peritoneum"),
     ("esophagus", "esophagus"), ("oesophageal wall", "esophagus"), ("T12 vertebra", "bone"), ("肝", "liver"),
-    ("other", "other"), ("spleen", None), ("", None),
+    ("other", "other"), ("spleen", "other"), ("Left kidney", "other"), ("hepatic hilar lymph node", "lymph_node"),
+    ("pulmonary nodule", "lung"), ("xyz", None), ("", None),
 ])
 def test_organ_normalisation(text, organ):
     assert normalise_organ(text) == organ
