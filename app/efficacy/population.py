@@ -40,5 +40,6 @@ def treated_ids(c1d1_by_patient: dict, cutoff: date) -> set:
 def population_block(n_enrolled: int, n_treated: int, **counts) -> dict:
     """How a report names its population: {"name", "definition", "n_enrolled", "n_treated",
     "n_not_treated", **counts} (counts such as ``n_response_evaluable``)."""
+    n_enrolled = max(n_enrolled, n_treated)  # every dosed patient was enrolled (clock skew aside)
     return {"name": TREATED, "definition": TREATED_DEFINITION, "n_enrolled": n_enrolled,
             "n_treated": n_treated, "n_not_treated": max(n_enrolled - n_treated, 0), **counts}
