@@ -26,7 +26,7 @@ ALL_DOMAINS = "*"
 # The arrows of ARCHITECTURE.md plus the ones the code has that follow them (domain → domain).
 ALLOWED: dict[str, set[str] | str] = {
     "screening": set(),
-    "patients": {"screening", "visits"},
+    "patients": {"screening", "visits", "assessments"},  # a progression is confirmed against the scans
     "visits": {"schedules"},
     "schedules": set(),
     "symptoms": {"alerts", "notifications", "ctcae"},
@@ -34,7 +34,7 @@ ALLOWED: dict[str, set[str] | str] = {
     "notifications": set(),
     "adverse_events": {"patients", "ctcae", "auth"},  # auth: the e-signature re-checks the password
     "efficacy": {"assessments", "followup"},
-    "assessments": set(),
+    "assessments": {"schedules"},  # response rules (confirmation, SD minimum) are protocol data
     "followup": {"patients", "schedules"},
     "ctcae": set(),
     "auth": set(),

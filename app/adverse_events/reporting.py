@@ -1,21 +1,20 @@
 """Load the safety report's plain data from the database (scoped to what the actor may see)."""
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.adverse_events import flags
 from app.adverse_events.safety_report import EventFacts, safety_table
-from app.adverse_events.services import DOSE_KINDS
 from app.common.access import scope_to_site
-from app.common.statuses import VisitStatus
 from app.extensions import db
-from app.models import AdverseEvent, Visit
+from app.common import treated
+from app.common.population import population_block, treated_ids
+from app.models import AdverseEvent
 
 
 def first_doses(actor, cutoff) -> dict:
-    """patient id -> first dose date, for patients dosed on or before the cutoff."""
-    statement = (select(Visit.patient_id, func.min(Visit.actual_date))
-                 .where(Visit.status == VisitStatus.COMPLETED, Visit.kind.in_(DOSE_KINDS), Visit.actual_date <= cutoff)
-                 .group_by(Visit.patient_id))
-    return dict(db.session.execute(scope_to_site(statement, actor, Visit.site_id)).all())
+    """patient id -> first dose date (C1D1), for the treated population at the cutoff.
+
+    The one definition shared with the efficacy report (``app.common.treated``)."""
+    return treated.first_doses(actor, cutoff)
 
 
 def event_facts(actor, cutoff) -> list:
@@ -28,4 +27,7 @@ def event_facts(actor, cutoff) -> list:
 
 
 def safety_report(actor, cutoff) -> dict:
-    return safety_table(event_facts(actor, cutoff), first_doses(actor, cutoff), cutoff)
+    doses = first_doses(actor, cutoff)
+    report = safety_table(event_facts(actor, cutoff), doses, cutoff)
+    report["population"] = population_block(treated.enrolled_count(actor, cutoff), len(treated_ids(doses, cutoff)))
+    return report

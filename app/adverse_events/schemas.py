@@ -27,6 +27,8 @@ class ActionTakenSchema(Schema):
 
 
 class _AssessmentFields(Schema):
+    other_specify = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=500),
+                                  metadata={"description": "verbatim text, required for an \"Other, specify\" term"})
     resolved_date = fields.Date(load_default=None, allow_none=True)
     outcome = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(OUTCOMES))
     serious = fields.Boolean(required=True)
@@ -110,6 +112,7 @@ class AdverseEventSchema(Schema):
     meddra_code = fields.String()
     soc = fields.String()
     ctcae_version = fields.String()
+    other_specify = fields.String(allow_none=True)
     grade = fields.Integer()
     worst_grade = fields.Integer(attribute="derived.worst_grade")
     baseline_grade = fields.Integer(attribute="derived.baseline_grade", allow_none=True)
@@ -205,6 +208,7 @@ class SocRowSchema(Schema):
 class SafetyReportSchema(Schema):
     cutoff = fields.Date()
     n_treated = fields.Integer()
+    population = fields.Dict(metadata={"description": "the treated population (received >= 1 dose) and its counts"})
     any_ae = fields.Nested(ProportionSchema)
     teae = fields.Nested(ProportionSchema)
     trae = fields.Nested(ProportionSchema)

@@ -18,7 +18,7 @@ from app.patients.services import active_events, record_event
 
 DOSE_KINDS = ("haic", "sintilimab")
 AUDITED = ("ctcae_term", "meddra_code", "grade", "onset_date", "resolved_date", "outcome", "serious",
-           "seriousness_criteria", "attribution", "action_taken", "immune_related", "aesi", "description",
+           "seriousness_criteria", "attribution", "action_taken", "immune_related", "aesi", "description", "other_specify",
            "symptom_report_id", "patient_grade", "aware_at", "report_due_at", "reported_at", "signed_at",
            "retracted_at")
 CAUSALITY_FIELDS = ("attribution", "immune_related", "serious", "seriousness_criteria")  # what a signature covers
@@ -96,6 +96,7 @@ def _ensure_death(actor, now, patient, term, death_date, create):
 
 
 def _validate(patient, now, term, fields):
+    fields["other_specify"] = validation.check_other_specify(term, fields.get("other_specify"))
     validation.check_grade(term, fields["grade"])
     validation.check_dates(patient, site_today(patient.site, now), fields["onset_date"], fields.get("resolved_date"))
     validation.check_seriousness(fields["serious"], fields["seriousness_criteria"])

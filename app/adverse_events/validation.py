@@ -6,6 +6,7 @@ from datetime import date
 
 from app.common.problems import ValidationProblem
 from app.ctcae.catalogue import resolve_term, search_terms
+from app.ctcae.facts import is_other_specify
 
 SUGGESTIONS = 5
 
@@ -23,6 +24,21 @@ def lookup_term(name: str):
     closest = [r.term for r in search_terms(name, limit=SUGGESTIONS)]
     hint = f" Did you mean: {', '.join(closest)}?" if closest else ""
     _invalid("ctcae_term", f"'{name}' is not a CTCAE v5.0 term.{hint}", suggestions=closest)
+
+
+def check_other_specify(record, text: str | None) -> str | None:
+    """The verbatim text of an "Other, specify" term (required), None for any other term.
+
+    CTCAE v5.0 has one "<SOC> - Other, specify" term per SOC (26); the event itself is
+    described by the reporter's words, kept verbatim (stripped only)."""
+    text = (text or "").strip() or None
+    if is_other_specify(record.term):
+        if text is None:
+            _invalid("other_specify", f"{record.term} needs the verbatim description in other_specify.")
+        return text
+    if text is not None:
+        _invalid("other_specify", f"{record.term} is not an \"Other, specify\" term; leave other_specify out.")
+    return None
 
 
 def check_grade(record, grade: int) -> None:

@@ -2,7 +2,7 @@
 
 This is a single-arm trial, so CR and PR need confirmation by a later scan at least
 ``confirm_days`` after the first, and SD counts only when reached at least
-``min_sd_days`` after C1D1. Decisions the RECIST tables leave open, made here:
+``min_sd_days`` after C1D1 (default 35 days = study day 36, PROTOCOL.md ``sd_min_day``). Decisions the RECIST tables leave open, made here:
 
 - Confirmation: a CR is confirmed by a later CR, a PR by a later CR or PR, at least
   ``confirm_days`` later with only CR/PR/NE (CR/NE for a CR) scans in between; a CR
@@ -23,8 +23,9 @@ from app.assessments.timepoint import (
     CR, NE, NON_CR_NON_PD, PD, PR, SD, BaselineTargets, TimepointResult, evaluate_timepoint,
 )
 
-CONFIRM_DAYS = 28
-MIN_SD_DAYS = 42
+CONFIRM_DAYS = 28  # PROTOCOL.md: CR/PR confirmed by a scan >= 28 days later (protocol data)
+SD_MIN_DAY = 36  # PROTOCOL.md: SD counts from study day 36 (6 weeks - 7-day window; protocol data)
+MIN_SD_DAYS = SD_MIN_DAY - 1  # the same rule in days after C1D1 (day 1 = C1D1)
 _STABLE_OR_BETTER = frozenset({CR, PR, SD, NON_CR_NON_PD})
 _RESPONSES = frozenset({CR, PR})
 # (best response, what confirms it, what may lie between the two scans)
@@ -39,7 +40,8 @@ class BestResponse:
 
     response: str
     confirmed: bool  # True only for a confirmed CR or PR
-    first_response_date: date | None  # confirmed start, else first unconfirmed CR/PR
+    first_response_date: date | None  # response start when confirmed, else first unconfirmed CR/PR
+    response_start_date: date | None = None  # first CR or PR of the confirmed series (TTR, DOR)
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class SeriesEvaluation:
     liver_best_response: str | None  # None: no liver target lesion at baseline
     liver_confirmed: bool
     liver_first_response_date: date | None
+    response_start_date: date | None = None  # first CR/PR of the confirmed series (PROTOCOL.md)
+    liver_response_start_date: date | None = None
 
     @property
     def measurable_at_baseline(self) -> bool:
@@ -90,20 +94,24 @@ def evaluate_series(c1d1: date, assessments, confirm_days: int = CONFIRM_DAYS,
         _first_date(timepoints, PD),
         liver.response if liver else None, bool(liver and liver.confirmed),
         liver.first_response_date if liver else None,
+        best.response_start_date, liver.response_start_date if liver else None,
     )
 
 
 def _timepoints(baseline: Assessment, follow_ups) -> tuple[TimepointResult, ...]:
     targets = BaselineTargets.of(baseline.target_lesions)
     nadir, liver_nadir = targets.sum_mm, targets.liver_sum_mm
+    after_cr = liver_after_cr = False
     results = []
     for assessment in follow_ups:
-        result = evaluate_timepoint(targets, nadir, liver_nadir, assessment)
+        result = evaluate_timepoint(targets, nadir, liver_nadir, assessment, after_cr, liver_after_cr)
         # An NE sum is partial and must not lower the nadir; a PD sum is above it anyway.
         if result.target_response not in (NE, None):
             nadir = min(nadir, result.sum_mm)
-        if result.liver_response not in (NE, None):
+        if result.liver_target_response not in (NE, None):
             liver_nadir = min(liver_nadir, result.liver_sum_mm)
+        after_cr = after_cr or result.target_response == CR
+        liver_after_cr = liver_after_cr or result.liver_target_response == CR
         results.append(result)
     return tuple(results)
 
@@ -111,7 +119,7 @@ def _timepoints(baseline: Assessment, follow_ups) -> tuple[TimepointResult, ...]
 def _liver_best(c1d1, baseline, timepoints, confirm_days, min_sd_days) -> BestResponse | None:
     if not liver_lesions(baseline.target_lesions):
         return None
-    points = [(t.date, t.liver_response) for t in timepoints]
+    points = [(t.date, t.liver_response) for t in timepoints]  # RECIST on the liver as a body
     return best_overall_response(c1d1, points, confirm_days, min_sd_days)
 
 
@@ -133,12 +141,31 @@ def best_overall_response(c1d1: date, points, confirm_days: int = CONFIRM_DAYS,
         for response, counts_as, allowed_between in _CONFIRMATION_RULES:
             start = _confirmed_start(points, counts_as, allowed_between, confirm_days)
             if start is not None:
-                return BestResponse(response, True, start)
+                series_start = response_start(points, start)
+                return BestResponse(response, True, series_start, series_start)
     if _stable_long_enough(c1d1, points, min_sd_days):
         return BestResponse(stable, False, first_unconfirmed)
     if PD in responses or _reappeared_after_cr(responses):
         return BestResponse(PD, False, first_unconfirmed)
     return BestResponse(NE, False, first_unconfirmed)
+
+
+def response_start(points, confirmed_start: date) -> date:
+    """The first scan meeting CR or PR criteria in the series that was later confirmed.
+
+    Walks back from the confirmed scan over CR, PR and NE scans (an NE does not interrupt
+    a response): PR on day 42 deepening to a confirmed CR on day 126 starts on day 42
+    (RECIST 1.1 §4.6; PROTOCOL.md "Response start").
+    """
+    dates = [d for d, _ in points]
+    index = dates.index(confirmed_start)
+    start = confirmed_start
+    for when, response in reversed(points[:index]):
+        if response in _RESPONSES:
+            start = when
+        elif response != NE:
+            break
+    return start
 
 
 def _confirmed_start(points, counts_as, allowed_between, confirm_days: int) -> date | None:

@@ -16,10 +16,13 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from app.assessments.best_response import CONFIRM_DAYS, MIN_SD_DAYS, best_overall_response
-from app.assessments.lesions import LIVER, NORMAL_NODE_SHORT_AXIS_MM, TOO_SMALL_TO_MEASURE_MM
+from app.assessments.lesions import (
+    NORMAL_NODE_SHORT_AXIS_MM, TOO_SMALL_TO_MEASURE_MM, is_liver, new_liver_lesions,
+)
 from app.assessments.timepoint import (
     _EPS, _NON_TARGET_RESPONSE, CR, NE, NON_CR_NON_PD, PD, PD_INCREASE_FRACTION,
-    PD_MIN_ABSOLUTE_MM, PR, PR_DECREASE_FRACTION, SD, overall_response,
+    PD_MIN_ABSOLUTE_MM, PR, PR_DECREASE_FRACTION, SD, has_reappeared, liver_overall_response,
+    overall_response,
 )
 
 _PR_FACTOR = 1 - PR_DECREASE_FRACTION
@@ -66,6 +69,8 @@ class ScanValues(NamedTuple):
     target_lesions: tuple[LesionValues, ...]
     non_target: str
     new_lesions: bool
+    new_lesion_sites: tuple[str, ...] = ()
+    non_target_liver: str | None = None  # None: not recorded apart, the overall state stands in
 
 
 class SeriesSummary(NamedTuple):
@@ -82,6 +87,8 @@ class SeriesSummary(NamedTuple):
     liver_best_response: str | None
     liver_confirmed: bool
     liver_first_response_date: date | None
+    response_start_date: date | None = None  # first CR/PR of the confirmed series
+    liver_response_start_date: date | None = None
 
 
 NO_BASELINE = SeriesSummary(False, False, False, NE, False, None, None, (), None, False, None)
@@ -119,7 +126,7 @@ class _Targets:
             ids.append(lesion.lesion_id)
             nodal.append(lesion.nodal)
             measured.append(_measured(lesion))
-            if lesion.organ.strip().lower() == LIVER:
+            if is_liver(lesion):
                 liver.append(index)
         self.ids, self.nodal, self.liver = ids, nodal, liver
         self.unique_ids = len(set(ids)) == len(ids)
@@ -144,40 +151,51 @@ class _Targets:
 def _walk(baseline_lesions, follow_ups) -> tuple[list, list | None]:
     """(date, overall response) and (date, liver response) of every follow-up scan.
 
-    The nadirs are carried as in ``best_response._timepoints``: an NE sum never lowers them.
+    The nadirs are carried as in ``best_response._timepoints``: an NE sum never lowers them;
+    after a target CR any returning lesion is PD (``after_cr``), for the liver likewise.
     """
     targets = _Targets(baseline_lesions)
     has_targets, liver, values_of = bool(targets.ids), targets.liver, targets.values
     nodal, cr_ceiling, baseline_sum = targets.nodal, targets.cr_ceiling, targets.sum_mm
     separate_liver = bool(liver) and len(liver) != len(targets.ids)
     nadir, liver_nadir = targets.sum_mm, targets.liver_sum_mm
+    after_cr = liver_after_cr = False
     points, liver_points = [], [] if liver else None
     for scan in follow_ups:
         target = None
         if has_targets:
             values = values_of(scan.target_lesions)
-            target, current = _response(values, nodal, cr_ceiling, baseline_sum, nadir)
+            target, current = _response(values, nodal, cr_ceiling, baseline_sum, nadir, after_cr)
             if target != NE:
                 nadir = min(nadir, current)
         non_target = _NON_TARGET_RESPONSE[scan.non_target]
         points.append((scan.date, overall_response(target, non_target, scan.new_lesions)))
-        if separate_liver:
-            liver_target, liver_sum = _response([values[i] for i in liver], targets.liver_nodal,
-                                                targets.liver_cr_ceiling, targets.liver_sum_mm, liver_nadir)
-            if liver_target != NE:
-                liver_nadir = min(liver_nadir, liver_sum)
-            liver_points.append((scan.date, liver_target))
-        elif liver:  # every target is in the liver: the liver response is the target response
-            liver_points.append((scan.date, target))
+        if liver:
+            if separate_liver or after_cr != liver_after_cr:
+                liver_target, liver_sum = _response([values[i] for i in liver], targets.liver_nodal,
+                                                    targets.liver_cr_ceiling, targets.liver_sum_mm, liver_nadir,
+                                                    liver_after_cr)
+                if liver_target != NE:
+                    liver_nadir = min(liver_nadir, liver_sum)
+            else:  # every target is in the liver: the liver targets' response is the target response
+                liver_target = target
+                if liver_target != NE:
+                    liver_nadir = min(liver_nadir, current)
+            liver_after_cr = liver_after_cr or liver_target == CR
+            liver_points.append((scan.date, liver_overall_response(
+                liver_target, scan.non_target_liver or scan.non_target, new_liver_lesions(scan.new_lesions, scan.new_lesion_sites))))
+        after_cr = after_cr or target == CR
     return points, liver_points
 
 
-def _response(values, nodal, cr_ceiling, baseline_sum, nadir_sum) -> tuple[str, float]:
+def _response(values, nodal, cr_ceiling, baseline_sum, nadir_sum, after_cr=False) -> tuple[str, float]:
     """(target response, sum of the evaluated values): ``response_of_values`` inlined."""
     complete = None not in values
     current = sum(values) if complete else sum([v for v in values if v is not None])
     increase = current - nadir_sum
     if increase >= PD_INCREASE_FRACTION * nadir_sum - _EPS and increase >= PD_MIN_ABSOLUTE_MM - _EPS:
+        return PD, current
+    if after_cr and has_reappeared(values, nodal):
         return PD, current
     if not complete:
         return NE, current
@@ -205,4 +223,5 @@ def _summary(c1d1, baseline, points, liver_points, confirm_days, min_sd_days) ->
         next((d for d, r in points if r == PD), None), tuple([d for d, r in points if r != NE]),
         liver.response if liver else None, bool(liver and liver.confirmed),
         liver.first_response_date if liver else None,
+        best.response_start_date, liver.response_start_date if liver else None,
     )

@@ -24,8 +24,43 @@ TOO_SMALL_TO_MEASURE_MM = 5.0
 MAX_TARGET_LESIONS = 5
 MAX_TARGETS_PER_ORGAN = 2
 LIVER = "liver"
+LYMPH_NODE = "lymph_node"
+EXTRAHEPATIC = "extrahepatic"
 
 NON_TARGET_STATES = ("cr", "non_cr_non_pd", "pd", "ne", "none")
+# PROTOCOL.md "Tumour response": organs are a controlled vocabulary (API.md, second wave).
+ORGANS = (LIVER, LYMPH_NODE, "lung", "bone", "adrenal", "peritoneum", "esophagus", "other")
+NEW_LESION_SITES = (LIVER, EXTRAHEPATIC)
+# Common spellings -> organ, tried in order on the lower-cased text (first hit wins). Nodes
+# come first: "hepatic hilar lymph node" is a node, not the liver.
+_ORGAN_SPELLINGS = (
+    (LYMPH_NODE, ("lymph", "node", "nodal", "淋巴")),
+    (LIVER, ("liver", "hepat", "肝")),
+    ("lung", ("lung", "pulmon", "肺")),
+    ("adrenal", ("adrenal", "肾上腺")),
+    ("bone", ("bone", "osseous", "vertebra", "骨")),
+    ("peritoneum", ("periton", "omentum", "腹膜")),
+    ("esophagus", ("esophag", "oesophag", "食管")),
+    # Organs outside the list are "other" (RECIST counts them as organs all the same).
+    ("other", ("other", "spleen", "kidney", "renal", "pancrea", "pleura", "brain", "skin", "soft tissue",
+               "muscle", "stomach", "gastric", "colon", "bowel", "intestin", "ovar", "thyroid", "breast",
+               "chest wall", "abdominal wall", "subcutaneous", "pericard", "mediastin", "其他")),
+)
+
+
+def normalise_organ(text: str) -> str | None:
+    """The controlled organ name for ``text`` ("Liver segment VII" -> "liver"); None if unknown.
+
+    Exact vocabulary names ("lymph_node") pass unchanged; otherwise the first spelling of
+    ``_ORGAN_SPELLINGS`` found in the text decides. Source: PROTOCOL.md "Tumour response".
+    """
+    key = " ".join(str(text).strip().lower().replace("_", " ").replace("-", " ").split())
+    if key.replace(" ", "_") in ORGANS:
+        return key.replace(" ", "_")
+    for organ, spellings in _ORGAN_SPELLINGS:
+        if any(spelling in key for spelling in spellings):
+            return organ
+    return None
 
 
 @dataclass(frozen=True)
@@ -63,12 +98,30 @@ class Assessment:
     target_lesions: tuple[Lesion, ...] = ()
     non_target: str = "none"
     new_lesions: bool = False
+    # Where the new lesions are ("liver", "extrahepatic"); empty with new_lesions = unknown,
+    # read as possibly in the liver. ``non_target_liver``: the liver's own non-target state
+    # (None = not recorded apart: the overall ``non_target`` stands in, the cautious reading).
+    new_lesion_sites: tuple[str, ...] = ()
+    non_target_liver: str | None = None
 
     def __post_init__(self):
         if self.non_target not in NON_TARGET_STATES:
             raise ValueError(f"non_target must be one of {NON_TARGET_STATES}, got {self.non_target!r}")
+        if self.non_target_liver is not None and self.non_target_liver not in NON_TARGET_STATES:
+            raise ValueError(f"non_target_liver must be one of {NON_TARGET_STATES}, got {self.non_target_liver!r}")
         # Accept any iterable but store a tuple so the dataclass stays hashable.
         object.__setattr__(self, "target_lesions", tuple(self.target_lesions))
+        object.__setattr__(self, "new_lesion_sites", tuple(self.new_lesion_sites))
+
+    @property
+    def new_liver_lesions(self) -> bool:
+        """True when a new lesion is in the liver (or its site was not recorded)."""
+        return new_liver_lesions(self.new_lesions, self.new_lesion_sites)
+
+
+def new_liver_lesions(new_lesions: bool, sites) -> bool:
+    """A new lesion counts for the liver response when it is in the liver or its site is unknown."""
+    return bool(new_lesions) and (not sites or LIVER in sites)
 
 
 def validate_baseline(lesions) -> list[str]:
@@ -107,7 +160,7 @@ def _count_problems(lesions: tuple[Lesion, ...]) -> list[str]:
     problems = []
     if len(lesions) > MAX_TARGET_LESIONS:
         problems.append(f"max_target_lesions: {len(lesions)} target lesions, at most {MAX_TARGET_LESIONS}")
-    per_organ = Counter(_organ_key(lesion.organ) for lesion in lesions)
+    per_organ = Counter(organ_key(lesion) for lesion in lesions)
     for organ, n in sorted(per_organ.items()):
         if n > MAX_TARGETS_PER_ORGAN:
             problems.append(f"max_targets_per_organ: {n} target lesions in {organ}, "
@@ -115,13 +168,16 @@ def _count_problems(lesions: tuple[Lesion, ...]) -> list[str]:
     return problems
 
 
-def _organ_key(organ: str) -> str:
-    return organ.strip().lower()
+def organ_key(lesion) -> str:
+    """The organ a target counts against: every lymph node is one organ (RECIST 1.1 §3.3)."""
+    if lesion.nodal:
+        return LYMPH_NODE
+    return normalise_organ(lesion.organ) or lesion.organ.strip().lower()
 
 
-def is_liver(lesion: Lesion) -> bool:
-    """True for a liver lesion (organ compared case-insensitively)."""
-    return _organ_key(lesion.organ) == LIVER
+def is_liver(lesion) -> bool:
+    """True for a (non-nodal) liver lesion; the organ is normalised ("hepatic" is liver)."""
+    return organ_key(lesion) == LIVER
 
 
 def liver_lesions(lesions) -> tuple[Lesion, ...]:

@@ -2,6 +2,7 @@
 from flask import g
 from flask_smorest import Blueprint
 
+
 from app.assessments import services
 from app.assessments.schemas import AssessmentCreateSchema, AssessmentListSchema, AssessmentSchema, ResponseSchema
 from app.common.permissions import Capability
@@ -50,4 +51,4 @@ def retract_assessment(args, patient_id, assessment_id):
 @requires(Capability.VIEW_PATIENTS)
 @blp.response(200, ResponseSchema)
 def response(patient_id):
-    return services.response_summary(services.evaluate_patient(load_patient(patient_id)))
+    return services.patient_response(load_patient(patient_id))

@@ -9,7 +9,10 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app.assessments import progression
+from app.schedules.protocol import protocol_named
 from app.assessments.bulk import LesionValues, ScanValues
+from app.assessments.lesions import LYMPH_NODE, ORGANS, normalise_organ
 from app.assessments.recist import (
     Assessment, Lesion, SeriesEvaluation, evaluate_series, sum_of_diameters, validate_baseline,
 )
@@ -20,21 +23,36 @@ from app.models import TumorAssessment
 from app.common.clock import site_today
 
 BASELINE_WINDOW_DAYS = 28  # PROTOCOL.md: baseline imaging within 28 days before C1D1
-AUDITED = ("date", "target_lesions", "non_target", "new_lesions", "modality", "notes")
+AUDITED = ("date", "target_lesions", "non_target", "new_lesions", "new_lesion_sites", "non_target_liver",
+           "modality", "notes")
 
 
 def to_assessment(row: TumorAssessment) -> Assessment:
     """The stored scan as the pure core's value."""
     lesions = tuple(Lesion(item["lesion_id"], item["organ"], bool(item.get("nodal")), item.get("diameter_mm"),
                            bool(item.get("too_small_to_measure"))) for item in row.target_lesions)
-    return Assessment(row.date, lesions, row.non_target, bool(row.new_lesions))
+    return Assessment(row.date, lesions, row.non_target, bool(row.new_lesions), tuple(row.new_lesion_sites or ()),
+                      row.non_target_liver)
 
 
 def to_scan_values(row) -> ScanValues:
     """The stored scan as plain tuples for the bulk path (same reading as ``to_assessment``)."""
     lesions = tuple([LesionValues(item["lesion_id"], item["organ"], bool(item.get("nodal")), item.get("diameter_mm"),
                                   bool(item.get("too_small_to_measure"))) for item in row.target_lesions])
-    return ScanValues(row.date, lesions, row.non_target, bool(row.new_lesions))
+    return ScanValues(row.date, lesions, row.non_target, bool(row.new_lesions), tuple(row.new_lesion_sites or ()),
+                      row.non_target_liver)
+
+
+def imaging_anchor(patient, rows=()) -> date:
+    """The C1D1 a scan is placed against: the first dose given, else "no dose yet".
+
+    Before any dose every scan is pre-treatment (PROTOCOL.md "Endpoints": the baseline window
+    follows the real C1D1), so the anchor is then the later of the planned C1D1 and the
+    latest scan.
+    """
+    if patient.c1d1 is not None:
+        return patient.c1d1
+    return max([patient.treatment_start, *(r.date for r in rows)])
 
 
 def active_assessments(patient_id: int) -> list[TumorAssessment]:
@@ -47,25 +65,35 @@ def active_assessments(patient_id: int) -> list[TumorAssessment]:
 def evaluate_patient(patient, rows=None) -> SeriesEvaluation:
     """The patient's RECIST series (baseline, each time point, best responses)."""
     rows = active_assessments(patient.id) if rows is None else rows
-    return evaluate_series(patient.treatment_start, [to_assessment(r) for r in rows])
+    return evaluate_series(imaging_anchor(patient, rows), [to_assessment(r) for r in rows],
+                           *response_rules(patient))
+
+
+def response_rules(patient) -> tuple[int, int]:
+    """(confirm_days, min_sd_days) from the patient's protocol version (PROTOCOL.md, protocol data)."""
+    response = protocol_named(patient.protocol_version).response
+    return response.confirm_days, response.sd_min_day - 1
 
 
 def record_assessment(actor, now, patient, *, date, target_lesions, non_target, new_lesions,
-                      modality=None, notes=None) -> TumorAssessment:
+                      modality=None, notes=None, new_lesion_sites=(), non_target_liver=None) -> TumorAssessment:
     """Add one scan after checking the RECIST rules that apply to its place in the series."""
     rows = active_assessments(patient.id)
     _check_date(patient, date, now, rows)
     lesions = [_lesion_dict(item) for item in target_lesions]
-    if date <= patient.treatment_start:
+    sites = _new_lesion_sites(new_lesions, new_lesion_sites)
+    if patient.c1d1 is None or date <= patient.c1d1:
         _check_baseline(patient, date, lesions)
     else:
         _check_follow_up(patient, rows, lesions)
     row = TumorAssessment(patient_id=patient.id, site_id=patient.site_id, date=date, target_lesions=lesions,
                           non_target=non_target, new_lesions=new_lesions, modality=modality, notes=notes,
+                          new_lesion_sites=sites, non_target_liver=non_target_liver,
                           recorded_by_id=actor.id)
     db.session.add(row)
     db.session.flush()
     log_change(actor, now, "create", "tumor_assessment", row.id, after=_snapshot(row), site_id=patient.site_id)
+    progression.open_confirm_task_if_pd(actor, now, patient, pd_scan_date(patient))  # the investigator's task
     return row
 
 
@@ -78,6 +106,8 @@ def retract_assessment(actor, now, patient, row, reason) -> TumorAssessment:
     db.session.flush()
     log_change(actor, now, "retract", "tumor_assessment", row.id, before=_snapshot(row), reason=reason,
            site_id=patient.site_id)
+    if pd_scan_date(patient) is None:  # the PD scan was the wrong one: nothing left to confirm
+        progression.close_confirm_tasks(actor, now, patient, f"PD scan retracted: {reason}")
     return row
 
 
@@ -86,9 +116,26 @@ def _snapshot(row) -> dict:
 
 
 def _lesion_dict(item: dict) -> dict:
-    return {"lesion_id": item["lesion_id"].strip(), "organ": item["organ"].strip().lower(),
+    organ = LYMPH_NODE if item["nodal"] else normalise_organ(item["organ"])
+    if organ is None:
+        raise ValidationProblem(
+            f"organ: {item['organ']!r} is not an organ of the vocabulary ({', '.join(ORGANS)}).",
+            errors={"target_lesions": [f"organ: {item['organ']!r} must be one of {', '.join(ORGANS)}"]},
+            extra={"rules": ["organ_vocabulary"]})
+    return {"lesion_id": item["lesion_id"].strip(), "organ": organ,
             "nodal": item["nodal"], "diameter_mm": item["diameter_mm"],
             "too_small_to_measure": item["too_small_to_measure"]}
+
+
+def _new_lesion_sites(new_lesions: bool, sites) -> list[str]:
+    sites = sorted(set(sites or ()))
+    if new_lesions and not sites:
+        raise ValidationProblem("new_lesion_sites is required when new_lesions is true (liver, extrahepatic).",
+                                errors={"new_lesion_sites": ["Required when new_lesions is true."]})
+    if sites and not new_lesions:
+        raise ValidationProblem("new_lesion_sites is given but new_lesions is false.",
+                                errors={"new_lesion_sites": ["Only with new_lesions true."]})
+    return sites
 
 
 def _check_date(patient, when: date, now, rows) -> None:
@@ -101,9 +148,10 @@ def _check_date(patient, when: date, now, rows) -> None:
 
 def _check_baseline(patient, when: date, lesions) -> None:
     problems = validate_baseline(_lesions(lesions))
-    if (patient.treatment_start - when).days > BASELINE_WINDOW_DAYS:
+    anchor = patient.c1d1 or patient.treatment_start  # the planned C1D1 stands in before dosing
+    if (anchor - when).days > BASELINE_WINDOW_DAYS:
         problems.append(f"baseline_window: the baseline scan must be within {BASELINE_WINDOW_DAYS} days "
-                        f"before C1D1 ({patient.treatment_start})")
+                        f"before C1D1 ({anchor})")
     if problems:
         rules = sorted({p.split(":", 1)[0] for p in problems})
         raise ValidationProblem(f"The baseline breaks RECIST 1.1 rules: {', '.join(rules)}.",
@@ -114,7 +162,7 @@ def _check_follow_up(patient, rows, lesions) -> None:
     baseline = _baseline_row(patient, rows)
     if baseline is None:
         raise ValidationProblem(
-            f"baseline_required: record the baseline scan (on or before C1D1, {patient.treatment_start}) first.",
+            f"baseline_required: record the baseline scan (on or before C1D1, {patient.c1d1}) first.",
             errors={"date": ["No baseline assessment yet."]}, extra={"rules": ["baseline_required"]})
     known = {item["lesion_id"] for item in baseline.target_lesions}
     unknown = sorted({item["lesion_id"] for item in lesions} - known)
@@ -126,7 +174,8 @@ def _check_follow_up(patient, rows, lesions) -> None:
 
 
 def _baseline_row(patient, rows):
-    before = [r for r in rows if r.date <= patient.treatment_start]
+    anchor = imaging_anchor(patient, rows)
+    before = [r for r in rows if r.date <= anchor]
     return before[-1] if before else None
 
 
@@ -165,14 +214,34 @@ def _view(row, series, timepoint) -> dict:
     return view
 
 
-def response_summary(series: SeriesEvaluation) -> dict:
+def patient_response(patient) -> dict:
+    """GET /patients/{id}/response for one patient (its series and progression source)."""
+    series = evaluate_patient(patient)
+    source = progression.progression_source_of(series.progression_date, progression.progression_event_date(patient))
+    return response_summary(series, source)
+
+
+def pd_scan_date(patient) -> date | None:
+    """The first scan showing PD in the patient's current series, or None."""
+    return evaluate_patient(patient).progression_date
+
+
+def source_of(patient, when: date) -> str:
+    """"radiological" when a PD scan is dated on or before ``when``, else "clinical"."""
+    pd_date = pd_scan_date(patient)
+    return "radiological" if pd_date is not None and pd_date <= when else "clinical"
+
+
+def response_summary(series: SeriesEvaluation, progression_source: str | None = None) -> dict:
     """GET /patients/{id}/response: best responses and the dates the endpoints use."""
     return {
         "best_overall_response": series.best_overall_response,
         "confirmed": series.confirmed,
         "liver_best_response": series.liver_best_response,
         "first_response_date": series.first_response_date,
+        "response_start_date": series.response_start_date,
         "progression_date": series.progression_date,
+        "progression_source": progression_source,
         "liver_confirmed": series.liver_confirmed,
         "response_evaluable": series.measurable_at_baseline,
         "liver_evaluable": series.liver_measurable_at_baseline,

@@ -12,6 +12,16 @@ from __future__ import annotations
 TIMESTAMP = "Timestamp, ISO 8601 with offset (stored in UTC)."
 DATE = "Date YYYY-MM-DD (the site's local calendar date)."
 NAMES = {
+    "treatment_beyond_progression": "True when the investigator keeps sintilimab going after progression.",
+    "source": "How progression was established: radiological (a RECIST PD scan) or clinical.",
+    "new_lesion_sites": "Where new lesions are: liver and/or extrahepatic (required when new_lesions is true).",
+    "non_target_liver": "The liver's non-target state apart from the rest (cr, non_cr_non_pd, pd, ne, none).",
+    "definition": "How the population is defined (PROTOCOL.md, Endpoints).",
+    "n_enrolled": "Patients enrolled by the cutoff.", "n_not_treated": "Enrolled patients without any dose by the cutoff.",
+    "n_response_evaluable": "Treated patients with measurable disease at baseline (the ORR denominator).",
+    "n_liver_evaluable": "Response-evaluable patients with a liver target lesion at baseline.",
+    "population": "The analysed population, named, with its counts.",
+    "other_specify": "Verbatim term for a CTCAE 'Other, specify' term (required for those terms).",
     "id": "Opaque identifier.",
     "version": "Row version: send it back in If-Match; a stale one gets 412.",
     "patient_id": "The patient's id.", "visit_id": "The visit's id.", "screening_id": "The screening's id.",

@@ -1,8 +1,11 @@
-"""The term catalogue the API uses: the curated module first, then the imported official table.
+"""The term catalogue the API uses: exact official names first, then curated synonyms.
 
-The curated subset (app/ctcae/terms.py) knows synonyms, Chinese names and lay names; the
-`ctcae_terms` table, filled by `flask ctcae import`, makes all 837 official terms
-resolvable and searchable by English name. Nothing here commits.
+All 837 official terms ship with the code (app/ctcae/facts.py: term, SOC, MedDRA code,
+which grades exist), so every official term is accepted on a fresh install. An exact
+official name always wins over a curated synonym ("Abdominal distension" is its own term,
+not "Bloating"). The curated subset (app/ctcae/terms.py) adds synonyms, Chinese names and
+lay names; the `ctcae_terms` table, filled by `flask ctcae import`, adds the grade
+definition texts. Nothing here commits.
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from sqlalchemy import func, select
 
 from app.common.audit import log_change
 from app.ctcae import CTCAE_SOURCE, CTCAE_VERSION, TermRecord, find_terms, get_term, load_official_table
+from app.ctcae.facts import TermFacts, all_facts, official_term
 from app.extensions import db
 from app.models import CtcaeTerm
 
@@ -45,8 +49,19 @@ def _from_row(row: CtcaeTerm) -> CatalogueTerm:
                          source="official", ctcae_version=row.ctcae_version)
 
 
+def _from_facts(facts: TermFacts) -> CatalogueTerm:
+    return CatalogueTerm(facts.term, facts.meddra_code, facts.soc, facts.grades, source="official")
+
+
 def resolve_term(name: str) -> CatalogueTerm | None:
-    """The term called `name` (official name, synonym or Chinese name; any case), or None."""
+    """The term called `name`, or None: an exact official name (any case) first, then a
+    curated synonym or Chinese name, then the imported table."""
+    official = official_term(name)
+    if official is not None:
+        curated = get_term(official.term)
+        if curated is not None and curated.term == official.term:
+            return _from_record(curated)  # same term, with its Chinese and lay names
+        return _from_facts(official)
     record = get_term(name)
     if record is not None:
         return _from_record(record)
@@ -67,10 +82,27 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "").replace("%", "").replace("_", "")
 
 
+def _facts_matches(text: str, limit: int) -> list[TermFacts]:
+    facts = all_facts()
+    prefix = sorted((f for f in facts if f.term.lower().startswith(text)), key=lambda f: f.term)
+    inner = sorted((f for f in facts if text in f.term.lower() and not f.term.lower().startswith(text)),
+                   key=lambda f: f.term)
+    return [*prefix, *inner][:2 * limit]
+
+
 def search_terms(query: str, lang: str = "en", limit: int = 20) -> list[CatalogueTerm]:
-    """Curated hits (exact, prefix, synonyms, Chinese, fuzzy) first, then official-table names."""
-    found = {t.term: _from_record(t) for t in find_terms(query, lang, limit)}
+    """An exact official name first, then curated hits (prefix, synonyms, Chinese, fuzzy),
+    then official names (shipped facts, then the imported table)."""
+    found: dict[str, CatalogueTerm] = {}
+    exact = official_term(query)
+    if exact is not None:
+        found[exact.term] = resolve_term(exact.term)
+    for t in find_terms(query, lang, limit):
+        found.setdefault(t.term, _from_record(t))
     text = _escape_like(query.strip().lower())
+    if text and len(found) < limit:
+        for facts in _facts_matches(text, limit):
+            found.setdefault(facts.term, _from_facts(facts))
     if text and len(found) < limit:
         for row in _official_matches(text, limit):
             found.setdefault(row.term, _from_row(row))

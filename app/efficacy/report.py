@@ -17,6 +17,7 @@ class EfficacyReport:
     liver_response_rate: RateEstimate
     os: SurvivalSummary
     pfs: SurvivalSummary
+    pfssens: SurvivalSummary  # sensitivity PFS: clinical progression without a PD scan is an event
     dor: SurvivalSummary
     ttr: SurvivalSummary
     follow_up: SurvivalSummary
@@ -29,7 +30,7 @@ class EfficacyReport:
     def as_dict(self) -> dict:
         """The API.md shape of GET /reports/efficacy (plus landmarks and methods)."""
         result = {name: getattr(self, name).as_dict()
-                  for name in ("orr", "liver_response_rate", "os", "pfs", "dor", "ttr")}
+                  for name in ("orr", "liver_response_rate", "os", "pfs", "pfssens", "dor", "ttr")}
         result["median_follow_up_days"] = self.median_follow_up_days
         result["follow_up"] = self.follow_up.as_dict()
         return result
@@ -44,6 +45,7 @@ def efficacy_report(patients) -> EfficacyReport:
         liver_response_rate=_rate(patients, "liver_evaluable", "liver_responder"),
         os=summarize_survival(os_times, os_events),
         pfs=summarize_survival(*_times_events(p.pfs for p in patients)),
+        pfssens=summarize_survival(*_times_events((p.pfssens or p.pfs) for p in patients)),
         dor=summarize_survival(*_times_events(p.dor for p in patients if p.dor is not None)),
         ttr=summarize_survival(*_times_events(p.ttr for p in patients if p.ttr is not None), landmark_days={}),
         follow_up=median_follow_up(os_times, os_events),

@@ -43,13 +43,28 @@ class SurvivalSchema(Schema):
     landmarks = fields.List(fields.Nested(LandmarkSchema))
 
 
+class PopulationSchema(Schema):
+    """The population a report counts (PROTOCOL.md: treated = received >= 1 dose)."""
+
+    name = fields.String()
+    definition = fields.String()
+    n_enrolled = fields.Integer()
+    n_treated = fields.Integer()
+    n_not_treated = fields.Integer()
+    n_response_evaluable = fields.Integer()
+    n_liver_evaluable = fields.Integer()
+
+
 class EfficacySchema(Schema):
     cutoff = fields.Date()
     n_treated = fields.Integer()
+    population = fields.Nested(PopulationSchema)
     orr = fields.Nested(RateSchema)
     liver_response_rate = fields.Nested(RateSchema)
     os = fields.Nested(SurvivalSchema)
     pfs = fields.Nested(SurvivalSchema)
+    pfssens = fields.Nested(SurvivalSchema, metadata={
+        "description": "sensitivity PFS: a clinical progression without a PD scan is an event"})
     dor = fields.Nested(SurvivalSchema)
     ttr = fields.Nested(SurvivalSchema)
     median_follow_up_days = fields.Float(allow_none=True)

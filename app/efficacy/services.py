@@ -18,19 +18,20 @@ from app.assessments.services import to_assessment, to_scan_values
 from app.common.access import scope_to_site
 from app.common.clock import local_date
 from app.common.problems import ValidationProblem
-from app.common.statuses import VisitStatus
 from app.efficacy.derivation import (
     PatientEndpointData, day_number, derive_all_endpoints, derive_patient_endpoints,
 )
+from app.common.population import population_block
 from app.efficacy.report import efficacy_report
+from app.common.treated import enrolled_count
 from app.extensions import db
 from app.followup.proof_of_life import (
     active_events_by_patient, first_event_date, latest_proof_of_life, proof_of_life_dates,
 )
 from app.followup.services import TREATMENT_ENDING
-from app.models import Patient, PatientEvent, TumorAssessment, Visit
+from app.models import Patient, PatientEvent, TumorAssessment
 
-ENDPOINTS = ("os", "pfs", "dor", "ttr")
+ENDPOINTS = ("os", "pfs", "pfssens", "dor", "ttr")
 
 
 def resolve_cutoff(now, cutoff: date | None) -> date:
@@ -44,8 +45,9 @@ def resolve_cutoff(now, cutoff: date | None) -> date:
 
 
 def treated_patients(actor, cutoff: date, site=None):
-    """Patients whose C1D1 is on or before the cutoff (the treated population), in scope."""
-    statement = scope_to_site(select(Patient).where(Patient.treatment_start <= cutoff), actor, Patient.site_id)
+    """Patients dosed on or before the cutoff (the treated population, ``population.is_treated``):
+    their C1D1 (``Patient.c1d1``, the first dose given) is on or before it. In scope."""
+    statement = scope_to_site(select(Patient).where(Patient.c1d1 <= cutoff), actor, Patient.site_id)
     if site is not None:
         statement = statement.where(Patient.site_id == site.id)
     return statement
@@ -56,18 +58,20 @@ def gather(actor, cutoff: date, site=None) -> list[tuple[Patient, PatientEndpoin
     statement = treated_patients(actor, cutoff, site)
     patients = db.session.scalars(statement.order_by(Patient.id)).all()
     ids = statement.with_only_columns(Patient.id).order_by(None).scalar_subquery()
-    scans, imaging = _scans(ids, to_assessment), _imaging_targets(ids)
+    scans = _scans(ids, to_assessment)
     alive, events = proof_of_life_dates(ids), active_events_by_patient(ids)
-    return [(p, _data(p, cutoff, scans.get(p.id, ()), imaging.get(p.id, ()), alive.get(p.id, ()),
+    return [(p, _data(p, cutoff, scans.get(p.id, ()), (), alive.get(p.id, ()),
                       events.get(p.id, [])), events.get(p.id, []))
             for p in patients]
 
 
 def _data(patient, cutoff, scans, imaging, alive, events) -> PatientEndpointData:
+    # Missed scans are counted against the protocol's imaging dates from C1D1, never from
+    # booked visits (PROTOCOL.md): ``imaging`` is not passed on.
     return PatientEndpointData(
-        patient_id=patient.study_id, c1d1=patient.treatment_start, cutoff=cutoff,
+        patient_id=patient.study_id, c1d1=patient.c1d1, cutoff=cutoff,
         assessments=tuple(scans), death_date=first_event_date(events, ("death",)),
-        contact_dates=tuple(alive), scheduled_imaging_dates=tuple(imaging))
+        contact_dates=tuple(alive), progression_event_date=first_event_date(events, ("progression",)))
 
 
 def endpoint_inputs(actor, cutoff: date, site=None) -> list[PatientEndpointData]:
@@ -78,20 +82,23 @@ def endpoint_inputs(actor, cutoff: date, site=None) -> list[PatientEndpointData]
     """
     statement = treated_patients(actor, cutoff, site)
     patients = db.session.execute(statement.with_only_columns(
-        Patient.id, Patient.study_id, Patient.treatment_start).order_by(Patient.id)).all()
+        Patient.id, Patient.study_id, Patient.c1d1).order_by(Patient.id)).all()
     ids = statement.with_only_columns(Patient.id).order_by(None).scalar_subquery()
     with gc_paused():
-        scans, imaging = _scans(ids, to_scan_values), _imaging_targets(ids)
+        scans = _scans(ids, to_scan_values)
         # OS needs only the latest proof of life up to the cutoff (see last_known_alive).
-        alive, deaths = latest_proof_of_life(ids, cutoff), _death_dates(ids)
+        alive, deaths = latest_proof_of_life(ids, cutoff), _event_dates(ids, "death")
+        progressions = _event_dates(ids, "progression")
         return [PatientEndpointData(study_id, c1d1, cutoff, tuple(scans.get(pid, ())), deaths.get(pid),
-                                    (alive[pid],) if pid in alive else (), tuple(imaging.get(pid, ())))
+                                    (alive[pid],) if pid in alive else (),
+                                    progression_event_date=progressions.get(pid))
                 for pid, study_id, c1d1 in patients]
 
 
 def _scans(ids, convert) -> dict[int, list]:
     columns = (TumorAssessment.patient_id, TumorAssessment.date, TumorAssessment.target_lesions,
-               TumorAssessment.non_target, TumorAssessment.new_lesions)
+               TumorAssessment.non_target, TumorAssessment.new_lesions, TumorAssessment.new_lesion_sites,
+               TumorAssessment.non_target_liver)
     rows = db.session.execute(select(*columns).where(
         TumorAssessment.patient_id.in_(ids), TumorAssessment.retracted_at.is_(None)))
     grouped = defaultdict(list)
@@ -100,22 +107,12 @@ def _scans(ids, convert) -> dict[int, list]:
     return grouped
 
 
-def _death_dates(ids) -> dict[int, date]:
-    """The first active death event of each patient (``first_event_date`` of "death", in SQL)."""
+def _event_dates(ids, event_type: str) -> dict[int, date]:
+    """The first active event of a type per patient (``first_event_date``, in SQL)."""
     return dict(db.session.execute(
         select(PatientEvent.patient_id, func.min(PatientEvent.date)).where(
-            PatientEvent.patient_id.in_(ids), PatientEvent.type == "death", PatientEvent.retracted_at.is_(None))
+            PatientEvent.patient_id.in_(ids), PatientEvent.type == event_type, PatientEvent.retracted_at.is_(None))
         .group_by(PatientEvent.patient_id)).all())
-
-
-def _imaging_targets(ids) -> dict[int, list[date]]:
-    """Protocol imaging target dates from the booked schedule (empty: the protocol default)."""
-    rows = db.session.execute(select(Visit.patient_id, Visit.target_date).where(
-        Visit.patient_id.in_(ids), Visit.kind == "imaging", Visit.status != VisitStatus.CANCELLED))
-    grouped = defaultdict(list)
-    for patient_id, target in rows:
-        grouped[patient_id].append(target)
-    return grouped
 
 
 def derive_all(actor, cutoff: date, site=None):
@@ -127,7 +124,11 @@ def efficacy(actor, cutoff: date, site=None) -> dict:
     """GET /reports/efficacy: ORR, liver response rate, OS/PFS/DOR/TTR, median follow-up."""
     derived = derive_all_endpoints(endpoint_inputs(actor, cutoff, site))
     report = efficacy_report(derived).as_dict()
-    return {"cutoff": cutoff, "n_treated": len(derived), **report}
+    population = population_block(
+        enrolled_count(actor, cutoff, site), len(derived),
+        n_response_evaluable=sum(1 for d in derived if d.response_evaluable),
+        n_liver_evaluable=sum(1 for d in derived if d.liver_evaluable))
+    return {"cutoff": cutoff, "n_treated": len(derived), "population": population, **report}
 
 
 def km_image(actor, cutoff: date, endpoint: str, fmt: str, site=None) -> bytes:
@@ -150,6 +151,11 @@ def swimmer_image(actor, cutoff: date, fmt: str, site=None, limit: int = 100) ->
     return swimmer_plot(rows, fmt=fmt, title=f"Patients (data cutoff {cutoff.isoformat()})")
 
 
+def swimmer_progression_date(pd_scan: date | None, progression_event: date | None, cutoff: date) -> date | None:
+    """The swimmer plot's progression marker: the first PD scan or progression event by the cutoff."""
+    return min((d for d in (pd_scan, progression_event) if d is not None and d <= cutoff), default=None)
+
+
 def _swimmer_row(patient, data, derived, events):
     from app.efficacy.plots import SwimmerRow  # plots load matplotlib: only when a figure is asked for
 
@@ -158,8 +164,9 @@ def _swimmer_row(patient, data, derived, events):
     series = evaluate_series(c1d1, [a for a in data.assessments if a.date <= cutoff])
     responses = tuple((day_number(c1d1, t.date), t.overall_response) for t in series.timepoints
                       if t.overall_response in (CR, PR))
+    progression = swimmer_progression_date(series.progression_date, data.progression_event_date, cutoff)
     return SwimmerRow(
         patient_id=patient.study_id, treatment_days=day_number(c1d1, ended or cutoff),
         follow_up_days=derived.os.time_days, responses=responses,
-        progression_day=day_number(c1d1, series.progression_date) if series.progression_date else None,
+        progression_day=day_number(c1d1, progression) if progression else None,
         death_day=derived.os.time_days if derived.os.event else None, ongoing=ended is None)

@@ -65,7 +65,7 @@ def _row(patient, now, alive_dates, events, next_visit, last_attempt) -> dict:
     if ended is None:
         due = _first_after(next_visit, last_alive) or _next_cycle(patient, protocol, last_alive)
     else:
-        due = next_survival_contact(ended, last_alive, plan, horizon_end(protocol, patient.treatment_start))
+        due = next_survival_contact(ended, last_alive, plan, horizon_end(protocol, patient.c1d1 or patient.treatment_start))
     status = follow_up_status(today, last_alive, due, plan)
     return {
         "patient_id": patient.id, "study_id": patient.study_id, "site": patient.site.code,
@@ -78,8 +78,9 @@ def _row(patient, now, alive_dates, events, next_visit, last_attempt) -> dict:
 
 
 def _last_known_alive(patient, today: date, alive_dates) -> date | None:
-    # C1D1 is a dosing day: the patient was there (as the OS derivation counts it).
-    seen = [*alive_dates, patient.treatment_start]
+    # C1D1 (the first dose given) is a dosing day: the patient was there (as the OS
+    # derivation counts it). The planned date proves nothing before a dose is given.
+    seen = [*alive_dates, *([patient.c1d1] if patient.c1d1 else [])]
     past = [d for d in seen if d <= today]
     return max(past, default=None)
 

@@ -14,6 +14,18 @@ from app.models.symptom import Alert, SymptomItem, SymptomReport
 from app.models.user import ApiToken, User
 from app.models.visit import Visit
 
+from sqlalchemy import func as _func, select as _select  # noqa: E402
+from sqlalchemy.orm import column_property as _column_property  # noqa: E402
+
+# C1D1 = the first dose actually given (HAIC or sintilimab), None before any dose
+# (PROTOCOL.md "Endpoints"). Derived from the visits on every load, never stored, so a
+# corrected dose date moves it at once. ``treatment_start`` stays the planned C1D1.
+DOSE_VISIT_KINDS = ("haic", "sintilimab")
+Patient.c1d1 = _column_property(
+    _select(_func.min(Visit.actual_date))
+    .where(Visit.patient_id == Patient.id, Visit.status == "completed", Visit.kind.in_(DOSE_VISIT_KINDS))
+    .correlate_except(Visit).scalar_subquery())
+
 __all__ = [
     "Alert", "ApiToken", "AuditEntry", "IdempotencyRecord", "Message", "Patient", "PatientEvent",
     "Screening", "Site", "SymptomItem", "SymptomReport", "User", "Visit",

@@ -36,6 +36,7 @@ class AdverseEvent(TimestampMixin, VersionedMixin, db.Model):
     immune_related: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     aesi: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     description: Mapped[str | None] = mapped_column(Text)
+    other_specify: Mapped[str | None] = mapped_column(Text)  # verbatim text of an "Other, specify" term
     symptom_report_id: Mapped[int | None] = mapped_column(ForeignKey("symptom_reports.id"))
     patient_grade: Mapped[int | None] = mapped_column(Integer)  # PRO composite it came from, kept beside
     # Seriousness clock: 24 h from awareness to the report reaching the sponsor.

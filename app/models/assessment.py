@@ -26,6 +26,10 @@ class TumorAssessment(TimestampMixin, VersionedMixin, db.Model):
     target_lesions: Mapped[list] = mapped_column(JSONType, nullable=False, default=list)
     non_target: Mapped[str] = mapped_column(String(16), nullable=False)
     new_lesions: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Where the new lesions are: ["liver"], ["extrahepatic"] or both (PROTOCOL.md, liver response).
+    new_lesion_sites: Mapped[list] = mapped_column(JSONType, nullable=False, default=list, server_default="[]")
+    # The liver's own non-target state (same values as non_target); null = not recorded.
+    non_target_liver: Mapped[str | None] = mapped_column(String(16))
     modality: Mapped[str | None] = mapped_column(String(16))
     notes: Mapped[str | None] = mapped_column(Text)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

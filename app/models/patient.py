@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Numeric, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Numeric, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -49,6 +49,11 @@ class PatientEvent(TimestampMixin, VersionedMixin, db.Model):
     date: Mapped[date] = mapped_column(Date, nullable=False)
     reason: Mapped[str | None] = mapped_column(Text)
     details: Mapped[str | None] = mapped_column(Text)
+    # Progression only: "radiological" (a PD scan) or "clinical" (no PD scan), and whether the
+    # investigator chose treatment beyond progression (sintilimab stays booked).
+    source: Mapped[str | None] = mapped_column(String(16))
+    treatment_beyond_progression: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                                               server_default=false())
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     retracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     retracted_reason: Mapped[str | None] = mapped_column(Text)

@@ -6,13 +6,17 @@ so a correction (retraction) gives the right status without special cases.
 from dataclasses import dataclass
 
 STATUS_ON_TREATMENT = "on_treatment"
+# A progression confirmed with treatment beyond progression (the investigator's choice):
+# it is the patient's progression, but treatment (sintilimab) goes on.
+PROGRESSION_BEYOND = "progression_beyond"
 
 # status -> event type -> next status. A missing entry is an invalid transition (409).
 TRANSITIONS = {
-    "on_treatment": {"progression": "follow_up", "end_of_treatment": "follow_up", "death": "deceased",
+    "on_treatment": {"progression": "follow_up", PROGRESSION_BEYOND: "on_treatment",
+                     "end_of_treatment": "follow_up", "death": "deceased",
                      "withdrawal": "withdrawn", "lost_to_follow_up": "lost_to_follow_up",
                      "contact": "on_treatment"},
-    "follow_up": {"progression": "follow_up", "death": "deceased", "withdrawal": "withdrawn",
+    "follow_up": {"progression": "follow_up", PROGRESSION_BEYOND: "follow_up", "death": "deceased", "withdrawal": "withdrawn",
                   "lost_to_follow_up": "lost_to_follow_up", "contact": "follow_up",
                   "study_completed": "completed"},
     "lost_to_follow_up": {"contact": "follow_up", "death": "deceased", "withdrawal": "withdrawn"},
@@ -37,13 +41,14 @@ class PatientState:
 def apply(state: PatientState, event_type: str) -> PatientState:
     """The patient state after one event (PROTOCOL.md status rules). Raises InvalidTransition for an
     event recorded twice or impossible from the current status. Pure."""
-    if event_type in ONCE_ONLY and event_type in state.seen:
+    once = "progression" if event_type == PROGRESSION_BEYOND else event_type
+    if once in ONCE_ONLY and once in state.seen:
         raise InvalidTransition(f"A {event_type.replace('_', ' ')} is already recorded for this patient.")
     next_status = TRANSITIONS[state.status].get(event_type)
     if next_status is None:
         raise InvalidTransition(f"A {event_type.replace('_', ' ')} event is not possible for a patient whose "
                                 f"status is {state.status.replace('_', ' ')}; retract the wrong event first.")
-    return PatientState(next_status, state.seen | {event_type})
+    return PatientState(next_status, state.seen | {once})
 
 
 def fold(event_types) -> PatientState:

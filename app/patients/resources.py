@@ -1,10 +1,11 @@
 """/patients, /patients/{id}, /patients/{id}/events."""
 from flask import g
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from app.common.sites import find_site
-from app.common.access import load_patient, load_visible, scope_to_site
+from app.common.access import load_patient, scope_to_site
 from app.common.permissions import Capability
 from app.common.auth_context import requires
 from app.common.clock import utcnow
@@ -14,7 +15,8 @@ from app.common.problems import NotFound
 from app.common.schemas import ReasonSchema, page_schema
 from app.extensions import db
 from app.models import Patient, PatientEvent
-from app.patients import services
+from app.assessments.progression import SOURCES
+from app.patients import progression, services
 from app.patients.schemas import (EventCreateSchema, EventResultSchema, EventSchema, PatientCreateSchema,
                                   PatientListArgs, PatientSchema, PatientUpdateSchema)
 
@@ -95,3 +97,22 @@ def db_event(patient, event_id):
     if event is None or event.patient_id != patient.id:
         raise NotFound(f"No event {event_id} for this patient.")
     return event
+
+
+class ConfirmProgressionSchema(Schema):
+    date = fields.Date(required=True)
+    source = fields.String(required=True, validate=validate.OneOf(SOURCES))
+    treatment_beyond_progression = fields.Boolean(load_default=False)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+@blp.route("/patients/<int:patient_id>/progression/confirm", methods=["POST"])
+@requires(Capability.CONFIRM_PROGRESSION)
+@blp.arguments(ConfirmProgressionSchema)
+@blp.response(201, EventResultSchema)
+def confirm_progression(args, patient_id):
+    """The investigator confirms progression (radiological or clinical); ends treatment unless
+    treatment beyond progression is chosen."""
+    patient = load_patient(patient_id)
+    event = progression.confirm_progression(g.actor, utcnow(), patient, **args)
+    return with_etag(patient, {"event": event, "patient": patient}, status=201)

@@ -31,6 +31,7 @@ class PatientUpdateSchema(Schema):
     weight_kg = fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(min=20, max=300))
     quiet_hours = fields.Nested(QuietHoursSchema, allow_none=True)
     sms_opted_out = fields.Boolean()
+    treatment_start = fields.Date(metadata={"description": "correct the planned C1D1 before dosing (with a reason)"})
     reason = fields.String(load_default=None, validate=validate.Length(max=2000))
 
 
@@ -40,7 +41,8 @@ class PatientSchema(Schema):
     site = fields.Function(lambda p: p.site.code)
     initials = fields.String()
     status = fields.String(validate=validate.OneOf(PATIENT_STATUSES))
-    treatment_start = fields.Date()
+    treatment_start = fields.Date(metadata={"description": "the planned C1D1"})
+    c1d1 = fields.Date(allow_none=True, metadata={"description": "the first dose actually given; null before dosing"})
     protocol_version = fields.String()
     language = fields.String()
     phone = fields.String()
@@ -76,6 +78,8 @@ class EventSchema(Schema):
     patient_id = fields.Integer()
     type = fields.String()
     date = fields.Date()
+    source = fields.String(allow_none=True, metadata={"description": "progression: radiological or clinical"})
+    treatment_beyond_progression = fields.Boolean()
     reason = fields.String(allow_none=True)
     details = fields.String(allow_none=True)
     retracted_at = fields.AwareDateTime(allow_none=True)

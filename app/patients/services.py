@@ -1,19 +1,21 @@
 """Use cases for patients: enroll, update contact details, record and retract events."""
-from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select, update
 
+from app.assessments.progression import close_confirm_tasks
+from app.assessments.services import source_of
 from app.common.audit import log_change, require_reason, snapshot
 from app.common.access import load_visible
 from app.common.clock import site_today
+from app.common.permissions import Capability, has_capability, roles_with
+from app.common.problems import Conflict, Forbidden, ValidationProblem
 from app.common.proof_of_life import touch_contact
-from app.common.problems import Conflict, ValidationProblem
 from app.extensions import db
 from app.models import Patient, PatientEvent, Screening, Site
 from app.patients import lifecycle
 from app.patients.phones import InvalidPhone, to_e164
-from app.visits.services import apply_patient_event, create_schedule, undo_patient_event
+from app.visits.services import apply_patient_event, create_schedule, replan_on_c1d1, undo_patient_event
 
 PATIENT_AUDITED = ("study_id", "status", "treatment_start", "language", "phone", "weight_kg", "quiet_start",
                    "quiet_end", "sms_opted_out", "protocol_version", "last_contact_date")
@@ -99,6 +101,9 @@ def _quiet(quiet_hours):
 def update_patient(actor, now, patient, changes):
     """Apply validated `changes` to `patient`; clinical fields need a `reason` (422 without); a new
     phone must be free (409 "phone-in-use"). Audited with before/after; flushed."""
+    if "treatment_start" in changes:
+        return correct_treatment_start(actor, now, patient, changes.pop("treatment_start"), changes.pop("reason", None),
+                                       others=changes)
     reason = changes.pop("reason", None)
     if any(field in changes for field in CLINICAL_FIELDS):
         reason = require_reason(reason)
@@ -118,6 +123,36 @@ def update_patient(actor, now, patient, changes):
     return patient
 
 
+def correct_treatment_start(actor, now, patient, treatment_start, reason, others=None):
+    """Correct the planned C1D1 before any dose is given, with a reason; the schedule follows.
+
+    PROTOCOL.md "Endpoints": C1D1 is the first dose given, so once a dose is recorded the
+    planned date no longer matters (409). Needs CORRECT_TREATMENT_START (403 otherwise).
+    Other fields in the same PATCH are applied first by ``update_patient``.
+    """
+    if not has_capability(actor.role, Capability.CORRECT_TREATMENT_START):
+        raise Forbidden("Correcting treatment_start needs one of the roles: "
+                        f"{', '.join(roles_with(Capability.CORRECT_TREATMENT_START))}.")
+    reason = require_reason(reason)
+    if patient.c1d1 is not None:
+        raise Conflict(f"The first dose was given on {patient.c1d1}: C1D1 is that date and treatment_start "
+                       "can no longer be corrected.", slug="already-dosed")
+    if treatment_start < patient.screening.screened_on:
+        raise ValidationProblem("Treatment cannot start before screening.",
+                                errors={"treatment_start": ["Must be on or after the screening date."]})
+    if others:
+        update_patient(actor, now, patient, dict(others, reason=reason))
+    if treatment_start == patient.treatment_start:
+        return patient
+    before = snapshot(patient, PATIENT_AUDITED)
+    patient.treatment_start = treatment_start
+    db.session.flush()
+    log_change(actor, now, "correct_treatment_start", "patient", patient.id, before=before,
+               after=snapshot(patient, PATIENT_AUDITED), reason=reason, site_id=patient.site_id)
+    replan_on_c1d1(actor, now, patient, treatment_start, f"treatment_start corrected: {reason}")
+    return patient
+
+
 def active_events(patient_id):
     """The patient's unretracted events, oldest first (by date, then id)."""
     return db.session.scalars(select(PatientEvent).where(
@@ -125,9 +160,16 @@ def active_events(patient_id):
         .order_by(PatientEvent.date, PatientEvent.id)).all()
 
 
+def fold_type(event) -> str:
+    """The event as the status fold sees it (treatment beyond progression keeps treatment on)."""
+    if event.type == "progression" and event.treatment_beyond_progression:
+        return lifecycle.PROGRESSION_BEYOND
+    return event.type
+
+
 def _fold(events):
     try:
-        return lifecycle.fold(e.type for e in sorted(events, key=lambda e: (e.date, e.id or 10**12)))
+        return lifecycle.fold(fold_type(e) for e in sorted(events, key=lambda e: (e.date, e.id or 10**12)))
     except lifecycle.InvalidTransition as exc:
         raise Conflict(str(exc), slug="invalid-transition")
 
@@ -143,15 +185,24 @@ def _check_event_date(patient, event_type, when, now):
             errors={"date": ["Before the last known contact."]})
 
 
-def record_event(actor, now, patient, *, type, date, reason=None, details=None):
+def record_event(actor, now, patient, *, type, date, reason=None, details=None, source=None,
+                 treatment_beyond_progression=False):
     """Record a patient event (progression, death, end of treatment, withdrawal, lost to follow-up,
     contact) dated `date` (site-local): updates the status, ends or starts visits as it implies,
     touches proof of life for contacts; audited, flushed. Raises ValidationProblem (422) for a
     date in the future, before screening, or (death) before the last known contact, and Conflict
-    (409) for an impossible transition."""
+    (409) for an impossible transition.
+
+    A progression carries its ``source``: "radiological" when a PD scan is dated on or
+    before it, else "clinical" (PROTOCOL.md: one source of truth for progression), and
+    closes the open ``confirm_progression`` tasks of the patient.
+    """
     _check_event_date(patient, type, date, now)
+    if type == "progression":
+        source = source or source_of(patient, date)
     event = PatientEvent(patient_id=patient.id, type=type, date=date, reason=reason, details=details,
-                         recorded_by_id=actor.id)
+                         recorded_by_id=actor.id, source=source if type == "progression" else None,
+                         treatment_beyond_progression=bool(treatment_beyond_progression and type == "progression"))
     state = _fold(active_events(patient.id) + [event])
     before = snapshot(patient, PATIENT_AUDITED)
     patient.status = state.status
@@ -160,8 +211,13 @@ def record_event(actor, now, patient, *, type, date, reason=None, details=None):
     db.session.add(event)
     db.session.flush()
     log_change(actor, now, f"event:{type}", "patient", patient.id, before=before,
-           after=snapshot(patient, PATIENT_AUDITED) | {"event_id": event.id, "event_date": date},
+           after=snapshot(patient, PATIENT_AUDITED) | {"event_id": event.id, "event_date": date,
+                                                       "source": event.source,
+                                                       "treatment_beyond_progression":
+                                                           event.treatment_beyond_progression},
            reason=reason, site_id=patient.site_id)
+    if type == "progression":
+        close_confirm_tasks(actor, now, patient, f"progression recorded on {date} ({event.source})")
     apply_patient_event(actor, now, patient, event)
     return event
 

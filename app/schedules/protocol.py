@@ -3,6 +3,7 @@
 An amendment is a new file with a new `version`; the engine never hard-codes a visit.
 """
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -100,6 +101,14 @@ class Imaging:
 
 
 @dataclass(frozen=True)
+class ResponseRules:
+    """RECIST 1.1 parameters of this single-arm trial (PROTOCOL.md "Tumour response")."""
+
+    confirm_days: int = 28  # CR/PR confirmed by a scan at least this many days later
+    sd_min_day: int = 36  # SD counts from this study day (day 1 = C1D1): 6 weeks - 7-day window
+
+
+@dataclass(frozen=True)
 class SafetyVisit:
     code: str
     days_after_last_dose: int
@@ -134,6 +143,7 @@ class Protocol:
     imaging: Imaging
     safety_follow_up: tuple[SafetyVisit, ...]
     survival: Survival
+    response: ResponseRules = ResponseRules()
 
 
 def available_versions() -> list[str]:
@@ -141,6 +151,12 @@ def available_versions() -> list[str]:
     documents = (_read_yaml(path) for path in PROTOCOLS_DIR.glob("*.yaml"))
     return sorted(str(doc["version"]) for doc in documents
                   if isinstance(doc, dict) and "version" in doc)
+
+
+@functools.lru_cache(maxsize=16)
+def protocol_named(version: str) -> "Protocol":
+    """The protocol `version`, parsed once per process (files are immutable per version)."""
+    return load_protocol(version)
 
 
 def load_protocol(version: str) -> Protocol:
@@ -183,6 +199,7 @@ def parse_protocol(data: Any) -> Protocol:
         imaging=_imaging(f.section(data, "imaging"), "imaging"),
         safety_follow_up=_safety(f.items(data, "safety_follow_up")),
         survival=_survival(f.section(data, "survival_follow_up"), "survival_follow_up"),
+        response=_response(data.get("response") or {}, "response"),
     )
 
 
@@ -296,6 +313,15 @@ def _safety(raw_visits: list) -> tuple[SafetyVisit, ...]:
     if len(set(codes)) != len(codes):
         raise ProtocolError(f"safety_follow_up: visit codes must be unique, got {codes}")
     return visits
+
+
+def _response(data: Mapping, path: str) -> ResponseRules:
+    """The optional ``response`` section; missing keys take the PROTOCOL.md defaults."""
+    defaults = ResponseRules()
+    confirm = f.optional_integer(data, "confirm_days", path, 1) if "confirm_days" in data else None
+    sd_min_day = f.optional_integer(data, "sd_min_day", path, 1) if "sd_min_day" in data else None
+    return ResponseRules(defaults.confirm_days if confirm is None else confirm,
+                         defaults.sd_min_day if sd_min_day is None else sd_min_day)
 
 
 def _survival(data: Mapping, path: str) -> Survival:

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from app.common.audit import jsonable, log_change, require_reason, snapshot
 from app.common.sites import find_site
 from app.common.access import require_own_site, scope_to_site
+from app.common.clock import local_date
 from app.common.problems import Conflict, ValidationProblem
 from app.extensions import db
 from app.models import Patient, Screening
@@ -28,11 +29,12 @@ def _apply_result(screening, result):
     screening.missing = list(result.missing)
 
 
-def _check_dates(screened_on, birth_date, now):
+def _check_dates(screened_on, birth_date, now, site):
     if birth_date >= screened_on:
         raise ValidationProblem("The birth date must be before the screening date.",
                                 errors={"birth_date": ["Must be before screened_on."]})
-    if screened_on > now.date():
+    # "Today" is the site's date (PROTOCOL.md: site time zone), not the UTC date.
+    if screened_on > local_date(now, site.timezone):
         raise ValidationProblem("The screening date is in the future.",
                                 errors={"screened_on": ["Cannot be in the future."]})
 
@@ -43,7 +45,7 @@ def screen_candidate(actor, now, *, site, screened_on, initials, sex, birth_date
     dates, Forbidden (403) for another site."""
     site_row = find_site(site)
     require_own_site(actor, site_row)
-    _check_dates(screened_on, birth_date, now)
+    _check_dates(screened_on, birth_date, now, site_row)
     result = _evaluate(facts, birth_date, screened_on)
     screening = Screening(site_id=site_row.id, screened_on=screened_on, initials=initials.upper(), sex=sex,
                           birth_date=birth_date, facts=jsonable(facts), created_by_id=actor.id)

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import Visit
 from app.schedules.calendar import ClinicCalendar
 from app.schedules.dosing import dose_for
-from app.schedules.protocol import Protocol, load_protocol
+from app.schedules.protocol import Protocol, protocol_named
 from app.common.statuses import MISSED_CANDIDATE, VisitStatus
 from app.schedules.planned_visit import (BEYOND_TREATMENT_LIMIT, CAPACITY, CLOSED_DAY, DOSE_KINDS,
                                   OUT_OF_WINDOW, PlannedVisit)
@@ -28,10 +28,6 @@ VISIT_FIELDS = ("scheduled_date", "target_date", "window_start", "window_end", "
                 "actual_date", "dose_mg", "status_reason")
 
 
-@lru_cache(maxsize=16)
-def protocol_named(version: str) -> Protocol:
-    """The protocol `version`, parsed once per process (files are immutable per version)."""
-    return load_protocol(version)
 
 
 def calendar_for(site, protocol: Protocol) -> ClinicCalendar:

@@ -15,6 +15,8 @@ from app.schedules.engine import DoseIntervalError, flags_for_day, moved_visits,
 from app.common.statuses import MISSED_CANDIDATE, VisitStatus
 from app.schedules.planned_visit import BEYOND_TREATMENT_LIMIT, DOSE_KINDS, TREATMENT_KINDS
 from app.visits import engine_io as io
+from app.visits.closing import close_visit as _close
+from app.visits.services import replan_on_c1d1
 
 
 def reschedule_visit(actor, now, visit, new_date: date, reason: str):
@@ -56,10 +58,35 @@ def complete_visit(actor, now, visit, actual_date: date, dose_mg=None, notes=Non
     log_change(actor, now, "visit:complete", "visit", visit.id, before=before, after=io.state(visit),
            site_id=visit.site_id)
     touch_contact(patient, actual_date)
-    if visit.kind not in DOSE_KINDS or actual_date == visit.scheduled_date:
+    if visit.kind not in DOSE_KINDS:
         return visit, []
+    first_dose = _is_first_dose(patient, visit)
+    db.session.expire(patient, ["c1d1"])  # C1D1 is derived from the doses given
     reason = f"{visit.code} given on {actual_date.isoformat()}"
-    return visit, shift_from(actor, now, visit, actual_date, reason, "visit:shift")
+    moved = [] if actual_date == visit.scheduled_date else shift_from(actor, now, visit, actual_date, reason,
+                                                                       "visit:shift")
+    if first_dose and actual_date != patient.treatment_start and not _on_treatment_scan(patient, actual_date):
+        # PROTOCOL.md: imaging is re-planned once, at the first dose, from the actual C1D1.
+        moved += replan_on_c1d1(actor, now, patient, actual_date, f"C1D1 is the first dose, {actual_date}",
+                                imaging_only=True)
+    return visit, moved
+
+
+def _is_first_dose(patient, visit) -> bool:
+    """True when no other dose of the patient was given on or before this one."""
+    return not any(row is not visit and row.kind in DOSE_KINDS and row.status == "completed"
+                   and row.actual_date is not None and row.actual_date <= visit.actual_date
+                   for row in io.patient_visits(patient.id))
+
+
+def _on_treatment_scan(patient, c1d1) -> bool:
+    from sqlalchemy import select
+
+    from app.models import TumorAssessment
+
+    return db.session.scalar(select(TumorAssessment.id).where(
+        TumorAssessment.patient_id == patient.id, TumorAssessment.retracted_at.is_(None),
+        TumorAssessment.date > c1d1).limit(1)) is not None
 
 
 def miss_visit(actor, now, visit, reason: str):
@@ -77,11 +104,6 @@ def cancel_visit(actor, now, visit, reason: str):
     reason = require_reason(reason)
     _require_scheduled(visit, VisitStatus.CANCELLED)
     return _close(actor, now, visit, VisitStatus.CANCELLED, reason, "visit:cancel")
-
-
-def cancel_rows(actor, now, visits, reason, action="visit:cancel") -> list:
-    """Cancel scheduled `visits` (used when an event ends them). Returns them."""
-    return [_close(actor, now, visit, VisitStatus.CANCELLED, reason, action) for visit in visits]
 
 
 def shift_from(actor, now, visit, new_date, reason, action) -> list:
@@ -134,16 +156,6 @@ def _move_alone(actor, now, visit, new_date, reason):
     db.session.flush()
     log_change(actor, now, "visit:reschedule", "visit", visit.id, before=before, after=io.state(visit),
            reason=reason, site_id=visit.site_id)
-
-
-def _close(actor, now, visit, status, reason, action):
-    before = io.state(visit)
-    visit.status, visit.status_reason = status, reason
-    visit.flags = [flag for flag in visit.flags or [] if flag != MISSED_CANDIDATE]
-    db.session.flush()
-    log_change(actor, now, action, "visit", visit.id, before=before, after=io.state(visit),
-           reason=reason, site_id=visit.site_id)
-    return visit
 
 
 def _require_scheduled(visit, what):

@@ -6,11 +6,11 @@ Every function flushes and audits; the caller's boundary commits.
 from app.common.audit import log_change
 from app.common.statuses import VisitStatus
 from app.extensions import db
-from app.schedules.engine import (horizon_end, plan_follow_up, plan_safety_follow_up, plan_schedule,
-                                  visits_to_cancel_on)
+from app.schedules.engine import (horizon_end, plan_follow_up, plan_imaging, plan_safety_follow_up,
+                                  plan_schedule, visits_to_cancel_on)
 from app.schedules.planned_visit import DOSE_KINDS
 from app.visits import engine_io as io
-from app.visits.lifecycle import cancel_rows
+from app.visits.closing import cancel_rows
 
 # Events that end treatment and start the safety and survival follow-up.
 FOLLOW_UP_EVENTS = ("progression", "withdrawal", "end_of_treatment")
@@ -47,6 +47,11 @@ def apply_patient_event(actor, now, patient, event):
     """
     visits = io.patient_visits(patient.id)
     reason = event_reason(event)
+    if event.type == "progression" and getattr(event, "treatment_beyond_progression", False):
+        # Treatment beyond progression: sintilimab (and its labs and imaging) stays booked;
+        # the HAIC sessions end.
+        haic = [v for v in visits if v.status == "scheduled" and v.kind == "haic" and v.scheduled_date >= event.date]
+        return cancel_rows(actor, now, haic, reason, action="visit:cancel_on_event")
     ended = _visits_ended(event, visits)
     changed = cancel_rows(actor, now, ended, reason, action="visit:cancel_on_event")
     if event.type in FOLLOW_UP_EVENTS:
@@ -156,3 +161,30 @@ def _replan(actor, now, patient, protocol, visit, plan, reason):
            after=io.state(visit), reason=reason, site_id=visit.site_id)
     return visit
 
+
+
+def replan_on_c1d1(actor, now, patient, c1d1, reason, imaging_only=False):
+    """Re-plan the patient's scheduled visits from a new C1D1 (PROTOCOL.md "Schedule defaults").
+
+    ``imaging_only``: the first dose was given on another day than planned, so imaging is
+    re-anchored to the actual C1D1 (once, while no on-treatment scan exists; the cycles
+    already follow the dose). Otherwise the planned C1D1 itself was corrected before any
+    dose and the whole schedule moves. History (completed, missed, cancelled) never changes;
+    visits the new plan no longer has are cancelled, visits it adds are booked. Returns the
+    rows changed.
+    """
+    protocol = io.protocol_named(patient.protocol_version)
+    calendar = io.calendar_for(patient.site, protocol)
+    visits = io.patient_visits(patient.id)
+    kinds = ("imaging",) if imaging_only else None
+    first = min([c1d1, *(v.scheduled_date for v in visits)])
+    booked = io.site_load(patient.site_id, calendar, first, horizon_end(protocol, c1d1))
+    plans = (plan_imaging(protocol, c1d1, calendar, booked) if imaging_only
+             else plan_schedule(protocol, c1d1, calendar, booked))
+    existing = {visit.code: visit for visit in visits}
+    changed = [_replan(actor, now, patient, protocol, existing.get(plan.code), plan, reason) for plan in plans]
+    planned_codes = {plan.code for plan in plans}
+    stale = [visit for visit in visits if visit.status == "scheduled" and visit.code not in planned_codes
+             and (kinds is None or visit.kind in kinds)]
+    changed += cancel_rows(actor, now, stale, reason, action="visit:cancel_on_replan")
+    return [visit for visit in changed if visit is not None]

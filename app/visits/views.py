@@ -3,11 +3,11 @@
 The day view is one SQL query whatever the number of visits: patient study id, initials
 and site code come inline from a join, never from lazy loads.
 """
-from datetime import timezone
-
+from flask import current_app
 from sqlalchemy import case, select
 
 from app.common.access import scope_to_site
+from app.common.clock import local_date
 from app.common.pagination import decode_cursor, encode_cursor
 from app.extensions import db
 from app.models import Patient, Site, Visit
@@ -22,10 +22,10 @@ KIND_RANK = case({kind: rank for rank, kind in enumerate(KINDS)}, value=Visit.ki
 
 
 def view_days(actor, site, now, first, last):
-    """The requested days, defaulting to today at the site (UTC today for all sites)."""
+    """The requested days, defaulting to today at the site (the trial's zone for all sites)."""
     if site is None and actor.site is not None and not actor.is_admin:
         site = actor.site
-    today = site_today(site, now) if site is not None else now.astimezone(timezone.utc).date()
+    today = site_today(site, now) if site is not None else local_date(now, current_app.config["SITE_TIMEZONE"])
     first = first or last or today
     return first, last or first
 

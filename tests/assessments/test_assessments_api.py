@@ -12,13 +12,16 @@ def lesion(lesion_id, mm, organ="liver", nodal=False):
     return {"lesion_id": lesion_id, "organ": organ, "nodal": nodal, "diameter_mm": mm}
 
 
-def scan(when, lesions, non_target="none", new_lesions=False):
-    return {"date": when, "target_lesions": lesions, "non_target": non_target, "new_lesions": new_lesions}
+def scan(when, lesions, non_target="none", new_lesions=False, sites=None):
+    body = {"date": when, "target_lesions": lesions, "non_target": non_target, "new_lesions": new_lesions}
+    if new_lesions:
+        body["new_lesion_sites"] = sites or ["extrahepatic"]
+    return body
 
 
 @pytest.fixture
 def patient(coordinator):
-    return enroll_on(coordinator, C1D1)
+    return enroll_on(coordinator, C1D1, dosed=True)
 
 
 def post(api, patient, body):
@@ -70,7 +73,8 @@ def test_missing_lesion_makes_ne_and_new_lesion_pd(coordinator, patient):
     ([lesion("N1", 12, "node", True)], "measurable_node"),
     ([lesion("L1", 9)], "measurable_lesion"),
     ([lesion("L1", 20), lesion("L2", 20), lesion("L3", 20)], "max_targets_per_organ"),
-    ([lesion(f"X{i}", 20, f"organ{i}") for i in range(6)], "max_target_lesions"),
+    ([lesion(f"X{i}", 20, organ) for i, organ in
+      enumerate(("liver", "lung", "bone", "adrenal", "peritoneum", "esophagus"))], "max_target_lesions"),
     ([lesion("L1", None)], "baseline_measured"),
 ])
 def test_baseline_rule_violations_are_422_naming_the_rule(coordinator, patient, lesions, rule):

@@ -16,6 +16,7 @@ def day(n):
 
 # RECIST 1.1 Table 3, each row twice: SD-duration met (first scan on day 42) and not met
 # (scans on days 10 and 40 with min_sd_days 42). Second scan 28+ days after the first.
+# (The protocol's own SD minimum is study day 36; see test_sd_counts_from_study_day_36.)
 @pytest.mark.parametrize("first, second, if_sd_met, if_sd_not_met", [
     (CR, CR, CR, CR),
     (CR, PR, PR, PR),     # footnote: the first "CR" read as a PR, confirmed by the PR
@@ -31,7 +32,8 @@ def day(n):
 ])
 def test_recist_table_3(first, second, if_sd_met, if_sd_not_met):
     met = best_overall_response(C1D1, [(day(42), first), (day(84), second)])
-    not_met = best_overall_response(C1D1, [(day(10), first), (day(40), second)], confirm_days=28)
+    not_met = best_overall_response(C1D1, [(day(10), first), (day(40), second)], confirm_days=28,
+                                    min_sd_days=42)
     assert (met.response, not_met.response) == (if_sd_met, if_sd_not_met)
 
 
@@ -42,9 +44,10 @@ def test_recist_table_3(first, second, if_sd_met, if_sd_not_met):
     ([(day(42), PR), (day(60), SD), (day(84), PR)], SD, False, day(42)),  # SD in between breaks it
     ([(day(42), SD), (day(84), PR), (day(126), PR)], PR, True, day(84)),
     ([(day(42), CR), (day(84), CR)], CR, True, day(42)),
-    ([(day(42), PR), (day(84), CR), (day(126), CR)], CR, True, day(84)),
+    ([(day(42), PR), (day(84), CR), (day(126), CR)], CR, True, day(42)),  # response starts at the PR
     ([(day(42), PR), (day(84), PD), (day(126), PR), (day(168), PR)], SD, False, day(42)),  # after PD ignored
-    ([(day(41), SD)], NE, False, None),                            # SD before 42 days does not count
+    ([(day(34), SD)], NE, False, None),                            # study day 35: too early for SD
+    ([(day(35), SD)], SD, False, None),                            # study day 36 counts
     ([(day(42), SD)], SD, False, None),
     ([(day(30), SD), (day(50), PD)], PD, False, None),
     ([], NE, False, None),

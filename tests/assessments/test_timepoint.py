@@ -110,8 +110,9 @@ def test_timepoint_response_reports_sums_changes_and_liver():
 
 def test_timepoint_new_lesion_is_pd_whatever_the_targets():
     baseline = Assessment(BASE_DAY, (liver("L1", 40),), "none")
-    today = Assessment(SCAN_DAY, (liver("L1", 0),), "none", new_lesions=True)
+    today = Assessment(SCAN_DAY, (liver("L1", 0),), "none", new_lesions=True, new_lesion_sites=("extrahepatic",))
     result = timepoint_response(baseline, 40, today)
+    # A new extrahepatic lesion is overall PD, not liver PD (PROTOCOL.md liver response).
     assert (result.target_response, result.overall_response, result.liver_response) == (CR, PD, CR)
 
 

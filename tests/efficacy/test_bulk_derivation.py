@@ -51,7 +51,9 @@ def _scan(rng, when, baseline_lesions, sizes):
         rng.shuffle(lesions)
     if lesions and rng.random() < 0.03:
         lesions.append(lesions[0])  # duplicated id: the last one wins in both paths
-    return Assessment(when, tuple(lesions), rng.choice(NON_TARGET), rng.random() < 0.04)
+    new = rng.random() < 0.04
+    sites = rng.choice([(), ("liver",), ("extrahepatic",), ("liver", "extrahepatic")]) if new else ()
+    return Assessment(when, tuple(lesions), rng.choice(NON_TARGET), new, sites, rng.choice(NON_TARGET))
 
 
 def random_patient(rng, index):
@@ -72,17 +74,21 @@ def random_patient(rng, index):
     contacts = tuple(c1d1 + timedelta(days=rng.randint(0, 900)) for _ in range(rng.randint(0, 6)))
     schedule = rng.choice([{}, {"imaging_interval_days": 56},
                            {"scheduled_imaging_dates": tuple(c1d1 + timedelta(days=42 * k) for k in (3, 1, 2, 4))}])
-    return PatientEndpointData(f"P{index:04d}", c1d1, CUTOFF, tuple(scans), death, contacts, **schedule)
+    progression = c1d1 + timedelta(days=rng.randint(20, 600)) if rng.random() < 0.2 else None
+    return PatientEndpointData(f"P{index:04d}", c1d1, CUTOFF, tuple(scans), death, contacts, **schedule,
+                               progression_event_date=progression)
 
 
 def as_scan_values(data: PatientEndpointData) -> PatientEndpointData:
     """The same patient with scans as the API's plain tuples."""
     scans = tuple(ScanValues(a.date, tuple(LesionValues(lesion.lesion_id, lesion.organ, lesion.nodal,
                                                         lesion.diameter_mm, lesion.too_small_to_measure)
-                                           for lesion in a.target_lesions), a.non_target, a.new_lesions)
+                                           for lesion in a.target_lesions), a.non_target, a.new_lesions,
+                             a.new_lesion_sites, a.non_target_liver)
                   for a in data.assessments)
     return PatientEndpointData(data.patient_id, data.c1d1, data.cutoff, scans, data.death_date, data.contact_dates,
-                               data.scheduled_imaging_dates, data.imaging_interval_days, data.imaging_window_days)
+                               data.scheduled_imaging_dates, data.imaging_interval_days, data.imaging_window_days,
+                               data.progression_event_date)
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +112,9 @@ def test_the_random_patients_cover_the_branches(patients):
     assert any("missed assessments" in e.pfs.reason for e in rich)
     assert any(e.pfs.reason == "no baseline assessment" for e in rich)
     assert any(e.liver_responder for e in rich) and any(e.liver_evaluable and not e.liver_responder for e in rich)
+    assert any(e.pfs.reason == "clinical progression without a PD scan" for e in rich)
+    assert any(e.pfssens.reason == "clinical progression" for e in rich)
+    assert any(e.response_start_date and e.ttr.date == e.response_start_date for e in rich)
 
 
 def test_summary_matches_the_series_with_a_different_confirmation_rule(patients):

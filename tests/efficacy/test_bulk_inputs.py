@@ -17,6 +17,7 @@ CUTOFF = date(2025, 9, 30)
 
 def _scan(api, patient, when, mm, new_lesions=False):
     body = {"date": when.isoformat(), "non_target": "none", "new_lesions": new_lesions,
+            "new_lesion_sites": ["liver"] if new_lesions else [],
             "target_lesions": [{"lesion_id": "L1", "organ": "liver", "nodal": False, "diameter_mm": mm}]}
     assert api.post(f"/api/v1/patients/{patient['id']}/tumor-assessments", json=body).status_code == 201
 
@@ -39,7 +40,7 @@ def _complete_first_visit(api, patient, actual_date):
 
 @pytest.fixture
 def trial(coordinator):
-    patients = [enroll_on(coordinator, C1D1) for _ in range(5)]
+    patients = [enroll_on(coordinator, C1D1, dosed=True) for _ in range(5)]
     responder, progressor, texter, retracted_death, late_death = patients
     for patient in patients:
         _scan(coordinator, patient, C1D1 - timedelta(days=5), 40)

@@ -13,9 +13,9 @@ C1D1 = date(2023, 1, 2)
 
 
 def _bulk_patients(site, n):
-    """Screened, enrolled patients with C1D1 in the past, inserted as rows (fast)."""
+    """Screened, enrolled patients dosed on C1D1 in the past, inserted as rows (fast)."""
     from app.extensions import db
-    from app.models import Patient, Screening
+    from app.models import Patient, Screening, Visit
     from tests.conftest import FROZEN_NOW
 
     patients = []
@@ -27,6 +27,12 @@ def _bulk_patients(site, n):
                                 status="on_treatment", treatment_start=C1D1, protocol_version="NCT06184841-v1",
                                 language="zh", phone=f"+861390000{i:04d}", enrolled_at=FROZEN_NOW))
     db.session.add_all(patients)
+    db.session.flush()
+    # The first dose given on C1D1 (day 1 = C1D1): these patients are in the treated population.
+    db.session.add_all([Visit(patient_id=p.id, site_id=site.id, protocol_version=p.protocol_version, code="C1-SIN",
+                              kind="sintilimab", cycle=1, anchor="c1d1", target_date=C1D1, window_start=C1D1,
+                              window_end=C1D1, scheduled_date=C1D1, status="completed", actual_date=C1D1)
+                        for p in patients])
     db.session.flush()
     return patients
 
@@ -70,7 +76,7 @@ def scan(api, patient, when, mm, new_lesions=False):
 def small_trial(coordinator):
     """A confirmed responder who later progresses, and a stable patient who dies."""
     start = date(2025, 1, 6)
-    responder, stable = enroll_on(coordinator, start), enroll_on(coordinator, start)
+    responder, stable = enroll_on(coordinator, start, dosed=True), enroll_on(coordinator, start, dosed=True)
     for patient in (responder, stable):
         scan(coordinator, patient, start - timedelta(days=5), 40)
     for week, mm in ((6, 25), (12, 24), (18, 23), (24, 40)):

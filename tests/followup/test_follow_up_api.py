@@ -3,7 +3,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from tests.followup.past_patients import enroll_on, post_event
+from tests.followup.past_patients import enroll_on, give_first_dose, post_event
 
 C1D1 = date(2025, 6, 2)
 
@@ -38,6 +38,7 @@ def test_survival_contact_grid_after_end_of_treatment(coordinator):
 
 def test_no_contact_for_two_intervals_is_a_lost_candidate_and_inbound_sms_proves_life(coordinator, app):
     patient = enroll_on(coordinator, C1D1)
+    give_first_dose(coordinator, patient["id"], C1D1)  # the first dose proves life (a planned date does not)
     post_event(coordinator, patient["id"], "progression", date(2025, 7, 14))
     rows, body = worklist(coordinator, lost_to_follow_up_candidate="true")
     row = rows[patient["study_id"]]

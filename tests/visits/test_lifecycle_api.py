@@ -60,7 +60,7 @@ def test_complete_on_time_proves_life_and_sets_timing(nurse, enroll, visits_of):
     assert nurse.get(f"/api/v1/patients/{patient['id']}").get_json()["last_contact_date"] == "2026-03-02"
 
 
-def test_late_dose_shifts_later_cycles_and_leaves_imaging(nurse, enroll, visits_of, clock):
+def test_late_first_dose_shifts_cycles_and_re_anchors_imaging_once(nurse, enroll, visits_of, clock):
     patient = enroll()
     before = visits_of(patient["id"])
     clock.set(at_site_morning("2026-03-04"))
@@ -73,7 +73,16 @@ def test_late_dose_shifts_later_cycles_and_leaves_imaging(nurse, enroll, visits_
     assert after["C02-SINT"]["scheduled_date"] == "2026-03-25"  # 21 days after the actual dose
     assert after["C02-SINT"]["target_date"] == "2026-03-25"
     assert after["C02-LABS"]["scheduled_date"] == "2026-03-24"
-    assert after["IMG-W06"] == before["IMG-W06"]
+    # PROTOCOL.md: imaging follows the actual C1D1 (re-planned once, at the first dose).
+    assert before["IMG-W06"]["target_date"] == "2026-04-13"
+    assert after["IMG-W06"]["target_date"] == "2026-04-15"  # 2026-03-04 + 6 weeks
+    assert nurse.get(f"/api/v1/patients/{patient['id']}").get_json()["c1d1"] == "2026-03-04"
+    # A later delay never moves imaging again.
+    clock.set(at_site_morning("2026-03-27"))
+    for code in ("C02-HAIC", "C02-SINT"):
+        response = nurse.post(f"/api/v1/visits/{after[code]['id']}/complete", json={"actual_date": "2026-03-27"})
+        assert response.status_code == 200, response.get_json()
+    assert visits_of(patient["id"])["IMG-W06"]["target_date"] == "2026-04-15"
 
 
 def test_dose_given_too_soon_after_the_previous_one_is_refused(nurse, enroll, visits_of, clock):
