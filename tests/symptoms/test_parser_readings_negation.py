@@ -345,3 +345,38 @@ def test_third_fresh_batch(text, expected):
 ])
 def test_fourth_fresh_batch(text, expected):
     _check(text, expected)
+
+
+# A fifth batch (temperatures and counts written every way, list-style answers), scored once
+# before its fixes. Every temperature here must grade exactly.
+@pytest.mark.parametrize("text, expected", [
+    ("最高体温39.1℃，现在36.8℃", {"Fever": 2}),
+    ("T 38.6", {"Fever": 1}),
+    ("38.5? is that bad", {"Fever": 1}),
+    ("体温：38.3度（腋下）", {"Fever": 1}),
+    ("烧了一晚上，最高到了三十九度", {"Fever": 1}),
+    ("temperature was 102.2 and now 99.1", {"Fever": 1}),   # 102.2 °F = 39.0 °C
+    ("量了三次体温：37.6、38.4、37.9", {"Fever": 1}),
+    ("temps 37.8 / 38.2 / 37.4 today", {"Fever": 1}),
+    ("体温37.8，算发烧吗", {}),
+    ("I don't think it's a fever, 37.7", {}),
+    ("体温不高，就是没力气", {"Fatigue": None}),
+    ("weighed myself: 38.5 kg", {}),
+    ("stools: 3 yesterday, 8 today, watery", {"Diarrhea": 3}),
+    ("拉肚子：昨天5次，今天3次", {"Diarrhea": 2}),
+    ("diarrhoea yesterday x6, today x2", {"Diarrhea": 2}),
+    ("腹泻没有，大便一天1次", {}),
+    ("she isn't eating, isn't drinking and isn't talking much", {"Anorexia": None}),
+    ("neither nausea nor vomiting", {}),
+    ("既不恶心也不吐", {}),
+    ("fever? none. cough? a little", {"Cough": None}),
+    ("胃口：差；睡眠：差；大便：正常", {"Anorexia": None, "Insomnia": None}),
+    ("sleep is poor, appetite poor", {"Anorexia": None, "Insomnia": None}),
+])
+def test_fifth_fresh_batch(text, expected):
+    _check(text, expected)
+
+
+def test_a_number_alone_stays_an_answer():
+    parsed = parse_message("37.9")
+    assert parsed.items == () and parsed.bare_value == 37.9

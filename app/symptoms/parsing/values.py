@@ -17,6 +17,10 @@ MIN_STOOLS_WITHOUT_SYMPTOM_WORD = 4  # up to 3 stools a day is within normal
 COUNT_UNITS = {DIARRHEA: "stools/day", VOMITING: "episodes/day"}
 MAX_GAP_FOR_SCORE = 2  # "nausea 3", "nausea: 3", "恶心 - 3"
 MAX_STOOLS_A_DAY = 40  # a bare number above this is not a stool count
+BODY_TEMPERATURE_RANGE = (35.0, 42.9)
+# Units after a number that make it something other than a temperature ("38.5 kg").
+NON_TEMPERATURE_UNITS = frozenset({"kg", "kgs", "kilo", "kilos", "lb", "lbs", "pounds", "mg", "ml", "g", "l",
+                                   "mmol", "%", "cm", "mm", "u", "iu", "斤", "公", "千", "毫", "厘", "岁", "元", "块"})
 
 
 def _new_mention(term: str, reading: Reading, clause: int, tokens: list[str]) -> Mention:
@@ -105,31 +109,41 @@ def _apply_count(reading, clause, mentions, events, tokens, baseline) -> None:
 
 def _temperature_context(mentions: list[Mention], readings: list[Reading], events: list[Event],
                          tokens: list[str]) -> bool:
-    """The text is about temperature: a fever word, a measuring word, a temperature with its
-    unit, or several decimals in the °C range ("37.0 this morning, 40.3 tonight")."""
-    decimals = [r for r in readings if r.kind == "plain" and "." in tokens[r.position]
-                and CELSIUS_RANGE[0] <= r.value <= CELSIUS_RANGE[1]]
+    """The text is about temperature: a fever word, a measuring word or a temperature with its unit."""
     return (any(m.term == FEVER for m in mentions) or any(r.kind == "temperature" for r in readings)
-            or any(e.entry.kind == "measure_cue" for e in events) or len(decimals) >= 2)
+            or any(e.entry.kind == "measure_cue" for e in events))
 
 
-def _as_temperature(reading: Reading, context: bool) -> float | None:
+def _looks_like_temperature(reading: Reading, tokens: list[str]) -> bool:
+    """A number written with one decimal in the body-temperature range and no other unit after
+    it ("38.5? is that bad", "T 38.6"): in a patient's text that is a temperature."""
+    if sum(1 for t in tokens if t[0].isalnum()) < 2:
+        return False  # a number alone is an answer to a question (ParseResult.bare_value)
+    _, _, decimals = tokens[reading.position].partition(".")
+    after = tokens[reading.position + 1] if reading.position + 1 < len(tokens) else ""
+    return (len(decimals) == 1 and BODY_TEMPERATURE_RANGE[0] <= reading.value <= BODY_TEMPERATURE_RANGE[1]
+            and after not in NON_TEMPERATURE_UNITS)
+
+
+def _as_temperature(reading: Reading, context: bool, tokens: list[str]) -> float | None:
     """A unitless number read as a temperature: next to a fever/measuring word, a plausible °C
-    or °F value; a decimal in the °C range counts too ("下午量了37.8，晚上38.6")."""
-    if not context:
-        return None
-    return contextual_temperature(reading.value)
+    or °F value ("下午量了37.8"); anywhere, a one-decimal number in the body-temperature range."""
+    if context or _looks_like_temperature(reading, tokens):
+        return contextual_temperature(reading.value)
+    return None
 
 
-def _apply_plain(reading, clause, mentions, tokens, context, baseline) -> None:
-    celsius = _as_temperature(reading, context)
+def _apply_plain(reading, clause, mentions, tokens, context, baseline, stool_words_before=False) -> None:
+    celsius = _as_temperature(reading, context, tokens)
     if celsius is not None and (CELSIUS_RANGE[0] <= reading.value <= CELSIUS_RANGE[1]
                                 or any(m.term == FEVER for m in mentions)):
         fevers = sorted((m for m in mentions if m.term == FEVER), key=lambda m: m.clause != clause)
         target = fevers[0] if fevers else _find_or_add(FEVER, reading, clause, mentions, tokens)
         _set_temperature(target, celsius)
         return
-    if baseline is not None and float(reading.value).is_integer() and 0 < reading.value <= MAX_STOOLS_A_DAY:
+    stool_context = baseline is not None or stool_words_before
+    if stool_context and float(reading.value).is_integer() and 0 < reading.value <= MAX_STOOLS_A_DAY:
+        # "平时一天2次，今天5次", "stools: 3 yesterday, 8 today": numbers that count stools
         _apply_count(Reading("count", reading.value, reading.position, stool=True), clause, mentions,
                      [], tokens, baseline)
         return
@@ -170,5 +184,7 @@ def apply_readings(mentions: list[Mention], readings: list[Reading], events: lis
             _apply_score(reading, clause, mentions, nrs_to_severity(reading.value))
         else:  # a bare number counts stools only after the usual number was stated
             stated = baseline if baseline_at is not None and reading.position > baseline_at else None
-            _apply_plain(reading, clause, mentions, tokens, context, stated)
+            stool_before = any(e.entry.kind == "stool_cue" and e.end <= reading.position
+                               and tokens[e.end:e.end + 1] == [":"] for e in events)
+            _apply_plain(reading, clause, mentions, tokens, context, stated, stool_before)
     _settle_fever(mentions)
