@@ -5,6 +5,7 @@ from app.models.audit import AuditEntry
 from app.models.contact import ContactAttempt
 from app.models.ctcae import CtcaeTerm
 from app.models.idempotency import IdempotencyRecord
+from app.models.lab import LabAeCandidate, LabCollection, LabResult
 from app.models.message import Message
 from app.models.patient import Patient, PatientEvent
 from app.models.screening import Screening
@@ -20,3 +21,4 @@ __all__ = [
 __all__ += ["AdverseEvent", "AdverseEventGrade", "SymptomReview"]
 __all__ += ["ContactAttempt", "TumorAssessment"]
 __all__ += ["CtcaeTerm"]
+__all__ += ["LabAeCandidate", "LabCollection", "LabResult"]
