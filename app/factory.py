@@ -27,6 +27,7 @@ BLUEPRINTS = (
     "app.alerts.resources",
     "app.ctcae.resources",
     "app.visits.resources",
+    "app.labs.resources",
 )
 CLI_MODULES = (
     "app.auth.cli",
@@ -36,6 +37,7 @@ CLI_MODULES = (
     "app.ctcae.cli",
     "app.symptoms.cli",
     "app.symptoms.checkins.cli",
+    "app.labs.cli",
 )
 
 

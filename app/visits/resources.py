@@ -59,7 +59,7 @@ def get_visit(visit_id):
 @blp.response(200, page_schema(VisitSchema))
 def patient_visits(patient_id):
     load_patient(patient_id)
-    return {"items": views.timeline(patient_id), "next_cursor": None}
+    return {"items": views.timeline(patient_id), "next_cursor": None}  # readiness: one query for all
 
 
 @blp.route("/visits/<int:visit_id>/reschedule", methods=["POST"])
