@@ -62,9 +62,9 @@ def day_view(actor, site, first, last, *, kind=None, status=None, cursor=None, l
     statement = (statement.order_by(Visit.scheduled_date, KIND_RANK, Patient.study_id, Visit.id)
                  .offset(offset).limit(limit + 1))
     rows = db.session.execute(statement).all()
-    states = readiness_map(VisitKey(row.id, row.kind, row.patient_id, row.protocol_version,
-                                    session_day(row.status, row.scheduled_date, row.actual_date))
-                           for row in rows[:limit])
+    states = readiness_map([VisitKey(row.id, row.kind, row.patient_id, row.protocol_version,
+                                     session_day(row.status, row.scheduled_date, row.actual_date))
+                            for row in rows[:limit]], always_query=True)
     return {"items": [day_item(row, states[row.id]) for row in rows[:limit]],
             "next_cursor": encode_cursor(offset + limit) if len(rows) > limit else None}
 
