@@ -216,3 +216,22 @@ def test_a_hand_typed_lab_ae_that_disagrees_with_the_values_is_flagged(nurse, do
     agreeing = nurse.post(f"/api/v1/patients/{patient['id']}/adverse-events",
                           json=body | {"grade": 2, "onset_date": "2026-03-21"}).get_json()
     assert agreeing["review_flags"] == []
+
+
+def test_day_view_query_count_does_not_grow_with_sessions_and_labs(app, nurse, enroll, clock):
+    from app.extensions import db
+
+    def draw(patient):
+        assert post_labs(nurse, patient, "2026-03-01", panel(platelets=60)).status_code == 201
+
+    draw(enroll(screening_overrides={"initials": "QA"}))
+    with counted_queries(db.engine) as few:
+        items = nurse.get("/api/v1/visits", query_string={"from": "2026-03-02"}).get_json()["items"]
+    assert {i["readiness"]["status"] for i in items if i["kind"] == "haic"} == {"hold"}
+    for initials in ("QB", "QC", "QD"):
+        draw(enroll(screening_overrides={"initials": initials}))
+    with counted_queries(db.engine) as many:
+        items = nurse.get("/api/v1/visits", query_string={"from": "2026-03-02"}).get_json()["items"]
+    assert len([i for i in items if i["readiness"]["status"] == "hold"]) == 4
+    assert len(many) == len(few)
+    assert sum("lab_results" in statement for statement in many) == 1
