@@ -169,7 +169,7 @@ def _follow_grade(actor, now, patient, result, baseline, first_dose):
     elif action is Action.REPLACE:
         _decide(actor, now, pending, "superseded", f"a worse value (lab result {result.id})",
                 site_id=patient.site_id)
-        _propose(actor, now, patient, result)
+        _propose(actor, now, patient, result, onset=pending.onset_date)  # the AE began with the first value
     elif action is Action.PROPOSE:
         _propose(actor, now, patient, result)
 
@@ -202,9 +202,9 @@ def _open_event(patient_id, term, day):
     return next((event for event in events if event.resolved_date is None or event.resolved_date >= day), None)
 
 
-def _propose(actor, now, patient, result):
+def _propose(actor, now, patient, result, onset=None):
     candidate = LabAeCandidate(patient_id=patient.id, lab_result_id=result.id, ctcae_term=result.ctcae_term,
-                               grade=result.grade, onset_date=result.collected_on, status="pending")
+                               grade=result.grade, onset_date=onset or result.collected_on, status="pending")
     db.session.add(candidate)
     db.session.flush()
     log_change(actor, now, "lab_candidate_proposed", "lab_ae_candidate", candidate.id, site_id=patient.site_id,

@@ -81,8 +81,9 @@ def test_a_waiting_candidate_is_replaced_by_a_worse_value_only(nurse, dosed, clo
     post_labs(nurse, patient, "2026-03-09", panel(anc=1.2))  # G2
     post_labs(nurse, patient, "2026-03-10", panel(anc=1.6))  # G1: better, nothing new
     assert [(c["ctcae_term"], c["grade"]) for c in candidates(nurse, patient)] == [("Neutrophil count decreased", 2)]
-    post_labs(nurse, patient, "2026-03-10", panel(anc=0.4))  # G4: replaces it
-    assert [(c["ctcae_term"], c["grade"]) for c in candidates(nurse, patient)] == [("Neutrophil count decreased", 4)]
+    post_labs(nurse, patient, "2026-03-10", panel(anc=0.4))  # G4: replaces it, keeping the onset
+    assert [(c["ctcae_term"], c["grade"], c["onset_date"]) for c in candidates(nurse, patient)] == [
+        ("Neutrophil count decreased", 4, "2026-03-09")]
     [candidate] = candidates(nurse, patient)
     dismissed = nurse.post(f"/api/v1/patients/{patient['id']}/ae-candidates/{candidate['id']}/dismiss",
                            json={"reason": "lab error, redrawn"})
