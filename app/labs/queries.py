@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.extensions import db
 from app.labs.protocol_rules import pre_cycle_rule
@@ -54,14 +54,20 @@ def readiness_map(visits: Iterable[VisitKey], *, always_query: bool = False) -> 
 
 def points_for(patient_ids, tests, first_d1: date, last_d1: date, days_before: int) -> dict[int, list[Point]]:
     """{patient_id: [Point]} of `tests` collected from first_d1 − days_before to last_d1 (one query)."""
-    statement = (select(LabResult.patient_id, LabResult.test, LabResult.collected_on, LabResult.value_si,
-                        LabResult.times_uln, LabResult.id)
-                 .where(LabResult.patient_id.in_(sorted(patient_ids)), LabResult.test.in_(tests),
-                        LabResult.collected_on.between(first_d1 - timedelta(days=days_before), last_d1)))
+    parameters = {"patient_ids": sorted(patient_ids), "tests": list(tests),
+                  "first": first_d1 - timedelta(days=days_before), "last": last_d1}
     points: dict[int, list[Point]] = defaultdict(list)
-    for patient_id, test, collected_on, value_si, times_uln, result_id in db.session.execute(statement):
+    for patient_id, test, collected_on, value_si, times_uln, result_id in db.session.execute(_POINTS, parameters):
         points[patient_id].append(Point(test, collected_on, value_si, times_uln, result_id))
     return points
+
+
+# Built once with expanding parameters: a page's patient ids are bound, not coerced one by one.
+_POINTS = (select(LabResult.patient_id, LabResult.test, LabResult.collected_on, LabResult.value_si,
+                  LabResult.times_uln, LabResult.id)
+           .where(LabResult.patient_id.in_(bindparam("patient_ids", expanding=True)),
+                  LabResult.test.in_(bindparam("tests", expanding=True)),
+                  LabResult.collected_on.between(bindparam("first"), bindparam("last"))))
 
 
 def visit_readiness(visit) -> dict:

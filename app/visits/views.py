@@ -11,6 +11,7 @@ from app.common.access import scope_to_site
 from app.common.pagination import decode_cursor, encode_cursor
 from app.extensions import db
 from app.labs.queries import VisitKey, annotate_visits, readiness_map, session_day
+from app.labs.readiness import NOT_APPLICABLE_STATE
 from app.models import Patient, Site, Visit
 from app.patients.services import site_today
 from app.schedules.planned_visit import KINDS, timing
@@ -64,8 +65,8 @@ def day_view(actor, site, first, last, *, kind=None, status=None, cursor=None, l
     rows = db.session.execute(statement).all()
     states = readiness_map([VisitKey(row.id, row.kind, row.patient_id, row.protocol_version,
                                      session_day(row.status, row.scheduled_date, row.actual_date))
-                            for row in rows[:limit]], always_query=True)
-    return {"items": [day_item(row, states[row.id]) for row in rows[:limit]],
+                            for row in rows[:limit] if row.kind == "haic"], always_query=True)
+    return {"items": [day_item(row, states.get(row.id, NOT_APPLICABLE_STATE)) for row in rows[:limit]],
             "next_cursor": encode_cursor(offset + limit) if len(rows) > limit else None}
 
 
