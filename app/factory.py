@@ -31,6 +31,7 @@ BLUEPRINTS = (
     "app.alerts.resources",
     "app.ctcae.resources",
     "app.visits.resources",
+    "app.labs.resources",
 )
 CLI_MODULES = (
     "app.common.jobs_cli",
@@ -38,6 +39,7 @@ CLI_MODULES = (
     "app.demo.cli",
     "app.notifications.cli",
     "app.ctcae.cli",
+    "app.labs.cli",
 )
 
 # Each domain's scheduled jobs, registered with @job when imported (app/common/jobs.py).
@@ -46,6 +48,7 @@ JOB_MODULES = (
     "app.visits.jobs",
     "app.adverse_events.jobs",
     "app.symptoms.jobs",
+    "app.labs.jobs",
 )
 
 

@@ -6,6 +6,9 @@ Run:  .venv/bin/python bench/day_view.py --backend sqlite
           --pg-server postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 PostgreSQL uses its own database `haic_bench` (dropped and created here), never `test`.
 Target: p95 under 50 ms per view request, a fixed number of SQL queries per request.
+Every HAIC visit carries its `readiness` (issue 13): each session has a pre-cycle draw of the six
+limited tests the day before (one in ten with platelets low enough to hold it), so the view reads
+readiness from ~360,000 lab results; `--no-labs` leaves them out to compare.
 
 Data: 20 sites x 500 patients, C1D1 spread over three years around "today" (2026-03-02),
 each planned by the real engine against its site's HAIC load; visits before today are
@@ -50,8 +53,8 @@ def _run(app, args):
     with app.app_context():
         _migrate()
         started = time.perf_counter()
-        visits = _load(args.sites, args.patients)
-        print(f"setup: {args.patients} patients, {visits} visits in "
+        visits, results = _load(args.sites, args.patients, labs=not args.no_labs)
+        print(f"setup: {args.patients} patients, {visits} visits, {results} lab results in "
               f"{time.perf_counter() - started:.1f} s ({args.backend})")
         _analyze()
         client, site_codes = _client(app), [f"S{n:02d}" for n in range(args.sites)]
@@ -66,6 +69,7 @@ def _arguments():
     parser.add_argument("--pg-server", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--patients", type=int, default=10_000)
     parser.add_argument("--sites", type=int, default=20)
+    parser.add_argument("--no-labs", action="store_true", help="no lab results (readiness all labs_missing)")
     return parser.parse_args()
 
 
@@ -113,8 +117,9 @@ def _migrate():
     upgrade(directory=str(ROOT / "migrations"))
 
 
-def _load(site_count, patient_count) -> int:
-    """Sites, a nurse per site, screenings, patients and their planned visits (Core inserts)."""
+def _load(site_count, patient_count, labs=True) -> tuple[int, int]:
+    """Sites, a nurse per site, screenings, patients, their planned visits and pre-cycle labs
+    (Core inserts). Returns (visits, lab results)."""
     from app.auth.services import create_user
     from app.extensions import db
     from app.sites.services import create_site
@@ -130,12 +135,46 @@ def _load(site_count, patient_count) -> int:
     patients = [_patient_row(n, sites[n % site_count], rng) for n in range(patient_count)]
     _insert("screenings", [_screening_row(p) for p in patients])
     _insert("patients", patients)
-    total = 0
+    total, results, sessions = 0, 0, []
     for site in sites:
         rows = _site_visits(site, [p for p in patients if p["site_id"] == site.id])
         _insert("visits", rows)
         total += len(rows)
-    return total
+        sessions += [row for row in rows if row["kind"] == "haic"]
+    if labs:
+        collections, lab_rows = _lab_rows(sessions, rng)
+        _insert("lab_collections", collections)
+        _insert("lab_results", lab_rows)
+        results = len(lab_rows)
+    return total, results
+
+
+# Test -> (value, unit, uln, lln, value_si, times_uln): within the pre-cycle limits.
+_PANEL = {"anc": (3.0, "10^9/L", None, 1.8, 3.0, None), "platelets": (180.0, "10^9/L", None, 125.0, 180.0, None),
+          "alt": (30.0, "U/L", 40.0, None, 30.0, 0.75), "ast": (28.0, "U/L", 40.0, None, 28.0, 0.7),
+          "total_bilirubin": (12.0, "µmol/L", 21.0, None, 12.0, 12 / 21),
+          "creatinine": (70.0, "µmol/L", 106.0, None, 70.0, 70 / 106)}
+
+
+def _lab_rows(sessions, rng):
+    """A draw the day before each HAIC session that has come within its window (bulk rows)."""
+    collections, results = [], []
+    for session in sessions:
+        day = session["scheduled_date"] - timedelta(days=1)
+        if day > TODAY:
+            continue
+        collection_id = len(collections) + 1
+        collections.append({"id": collection_id, "patient_id": session["patient_id"], "site_id": session["site_id"],
+                            "collected_on": day, "version": 1, "created_at": NOW, "updated_at": NOW})
+        low = rng.random() < 0.1
+        for test, (value, unit, uln, lln, value_si, times_uln) in _PANEL.items():
+            if test == "platelets" and low:
+                value = value_si = 60.0
+            results.append({"id": len(results) + 1, "collection_id": collection_id,
+                            "patient_id": session["patient_id"], "collected_on": day, "test": test,
+                            "value": value, "unit": unit, "uln": uln, "lln": lln, "value_si": value_si,
+                            "unit_si": unit, "times_uln": times_uln, "created_at": NOW, "updated_at": NOW})
+    return collections, results
 
 
 def _patient_row(n, site, rng):

@@ -27,7 +27,7 @@ ALL_DOMAINS = "*"
 ALLOWED: dict[str, set[str] | str] = {
     "screening": set(),
     "patients": {"screening", "visits", "assessments"},  # a progression is confirmed against the scans
-    "visits": {"schedules"},
+    "visits": {"schedules", "screening"},  # HAIC readiness reads the screening's lab limits
     "schedules": set(),
     "symptoms": {"alerts", "notifications", "ctcae"},
     "alerts": {"notifications"},
@@ -40,9 +40,9 @@ ALLOWED: dict[str, set[str] | str] = {
     "auth": set(),
     "audit": set(),
     "sites": {"notifications"},  # an SMS name must pass the disclosure check of the templates
-    "demo": {"auth", "patients", "schedules", "screening", "sites", "visits"},
+    "demo": {"auth", "patients", "schedules", "screening", "sites", "visits", "labs"},
     # Declared ahead for the second wave's packages (ARCHITECTURE.md).
-    "labs": {"adverse_events", "screening"},
+    "labs": {"adverse_events", "screening", "symptoms", "schedules", "visits"},  # CTCAE lab graders live with the measured ones
     "forms": {"symptoms", "notifications"},
     "exports": ALL_DOMAINS,
     "console": ALL_DOMAINS,
@@ -56,7 +56,7 @@ PURE = (
     "app.schedules.events", "app.schedules.planned_visit",
     "app.screening.eligibility", "app.screening.inclusion", "app.screening.exclusion", "app.screening.labs",
     "app.screening.lab_limits", "app.screening.lab_units", "app.screening.outcomes",
-    "app.ctcae.terms", "app.ctcae.record", "app.ctcae.official",
+    "app.ctcae.terms", "app.ctcae.record", "app.ctcae.official", "app.visits.readiness", "app.labs.candidates",
     "app.symptoms.grading", "app.symptoms.parsing", "app.symptoms.dialogue", "app.symptoms.checkins.rules",
     "app.assessments.recist", "app.assessments.timepoint", "app.assessments.best_response", "app.assessments.lesions",
     "app.efficacy.statistics", "app.efficacy.km", "app.efficacy.derivation", "app.efficacy.report",

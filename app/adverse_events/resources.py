@@ -4,18 +4,19 @@ from flask import Response, current_app, g
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from app.adverse_events import candidates, reporting, seriousness, services, signature
+from app.adverse_events import candidate_sources, candidates, reporting, seriousness, services, signature
 from app.adverse_events.csv_export import safety_csv
 from app.adverse_events.schemas import (AdverseEventCreateSchema, AdverseEventListArgs, AdverseEventSchema,
                                         AdverseEventUpdateSchema, CandidateConfirmSchema, CandidateListSchema,
                                         GradeChangeSchema, ReviewSchema, SaeReportedSchema, SafetyArgs,
-                                        SafetyReportSchema, SignOffSchema)
+                                        SafetyReportSchema, SignOffSchema, symptom_candidate)
 from app.common.access import load_visible
 from app.common.permissions import Capability
 from app.common.auth_context import requires
 from app.common.clock import local_date, utcnow
 from app.common.etag import check_version, expected_version, with_etag
 from app.common.pagination import paginate
+from app.common.problems import NotFound, ValidationProblem
 from app.common.schemas import ReasonSchema, page_schema
 from app.extensions import db
 from app.models import AdverseEvent, Patient
@@ -120,28 +121,53 @@ def mark_sae_reported(args, event_id):
 @requires(Capability.VIEW_PATIENTS)
 @blp.response(200, CandidateListSchema)
 def list_candidates(patient_id):
-    load_patient(patient_id)
-    return {"items": candidates.pending_candidates(patient_id)}
+    patient = load_patient(patient_id)
+    zone = patient.site.timezone
+    items = [symptom_candidate(item, report, local_date(report.received_at, zone))
+             for item, report in candidates.pending_candidates(patient_id)]
+    for source in candidate_sources.sources():
+        items += source.pending(patient)
+    return {"items": items}
 
 
-@blp.route("/patients/<int:patient_id>/ae-candidates/<int:item_id>/confirm", methods=["POST"])
+def _require_clinician_grade(args):
+    missing = {name: ["Required for a symptom candidate."] for name in ("grade", "onset_date") if args[name] is None}
+    if missing:
+        raise ValidationProblem("Confirming a symptom needs the clinician's grade and the onset date.", errors=missing)
+
+
+@blp.route("/patients/<int:patient_id>/ae-candidates/<candidate_id>/confirm", methods=["POST"])
 @requires(Capability.RECORD_AE)
 @blp.arguments(CandidateConfirmSchema)
 @blp.response(201, AdverseEventSchema)
-def confirm_candidate(args, patient_id, item_id):
+def confirm_candidate(args, patient_id, candidate_id):
     patient = load_patient(patient_id)
-    item, report = candidates.load_candidate(item_id, patient)
+    source, raw_id = candidate_sources.resolve(candidate_id)
+    if source is not None:
+        candidate = source.load(int(raw_id), patient)
+        return present(source.confirm(g.actor, utcnow(), patient, candidate, args), 201)
+    _require_clinician_grade(args)
+    item, report = candidates.load_candidate(_symptom_item_id(raw_id), patient)
     return present(candidates.confirm_candidate(g.actor, utcnow(), patient, item, report, args), 201)
 
 
-@blp.route("/patients/<int:patient_id>/ae-candidates/<int:item_id>/dismiss", methods=["POST"])
+@blp.route("/patients/<int:patient_id>/ae-candidates/<candidate_id>/dismiss", methods=["POST"])
 @requires(Capability.RECORD_AE)
 @blp.arguments(ReasonSchema)
 @blp.response(200, ReviewSchema)
-def dismiss_candidate(args, patient_id, item_id):
+def dismiss_candidate(args, patient_id, candidate_id):
     patient = load_patient(patient_id)
-    item, _report = candidates.load_candidate(item_id, patient)
+    source, raw_id = candidate_sources.resolve(candidate_id)
+    if source is not None:
+        return source.dismiss(g.actor, utcnow(), patient, source.load(int(raw_id), patient), args["reason"])
+    item, _report = candidates.load_candidate(_symptom_item_id(raw_id), patient)
     return candidates.dismiss_candidate(g.actor, utcnow(), patient, item, args["reason"])
+
+
+def _symptom_item_id(raw_id):
+    if not raw_id:
+        raise NotFound("No such AE candidate for this patient.")
+    return int(raw_id)
 
 
 def _default_cutoff():

@@ -57,9 +57,11 @@ class AdverseEventCreateSchema(_AssessmentFields):
 
 
 class CandidateConfirmSchema(_AssessmentFields):
+    """Symptom candidates need the clinician's `grade` and `onset_date`; a lab candidate takes its
+    own (the value's grade, the collection day) unless given."""
     ctcae_term = fields.String(load_default=None, validate=validate.Length(min=1, max=120))
-    grade = fields.Integer(required=True, strict=True, validate=_GRADE, metadata={"description": "clinician grade"})
-    onset_date = fields.Date(required=True)
+    grade = fields.Integer(load_default=None, strict=True, validate=_GRADE, metadata={"description": "clinician grade"})
+    onset_date = fields.Date(load_default=None)
     create_death_event = fields.Boolean(load_default=False)
 
 
@@ -135,6 +137,8 @@ class AdverseEventSchema(Schema):
     history = fields.List(fields.Nested(GradeEntrySchema), attribute="grades")
     sae = fields.Function(lambda e: _sae(e) if e.serious else None)
     sign_off = fields.Function(lambda e: _signature(e) if e.signed_at else None)
+    review_flags = fields.Function(lambda e: getattr(e, "review_flags", []),
+                                   metadata={"description": "for the investigator, e.g. lab_grade_mismatch"})
     retracted_at = fields.AwareDateTime(allow_none=True)
     retracted_reason = fields.String(allow_none=True)
     created_at = fields.AwareDateTime()
@@ -158,15 +162,31 @@ def _signature(event):
 
 
 class CandidateSchema(Schema):
-    symptom_item_id = fields.Function(lambda pair: pair[0].id)
-    symptom_report_id = fields.Function(lambda pair: pair[1].id)
-    received_at = fields.Function(lambda pair: _iso(pair[1].received_at))
-    channel = fields.Function(lambda pair: pair[1].channel)
-    text = fields.Function(lambda pair: pair[1].text)
-    ctcae_term = fields.Function(lambda pair: pair[0].ctcae_term)
-    meddra_code = fields.Function(lambda pair: pair[0].meddra_code)
-    patient_grade = fields.Function(lambda pair: pair[0].patient_grade)
-    red_flags = fields.Function(lambda pair: pair[0].red_flags)
+    """An AE candidate (API.md "Second wave"): `id` is opaque ("17" for a symptom item, "lab-3" for
+    a lab value); symptom candidates keep their original fields beside the common ones."""
+    id = fields.String()
+    source = fields.String(metadata={"enum": ["symptom", "lab"]})
+    ctcae_term = fields.String()
+    grade = fields.Integer(allow_none=True)
+    onset_date = fields.Date(allow_none=True)
+    evidence = fields.Dict()
+    symptom_item_id = fields.Integer(allow_none=True)
+    symptom_report_id = fields.Integer(allow_none=True)
+    received_at = fields.String(allow_none=True)
+    channel = fields.String(allow_none=True)
+    text = fields.String(allow_none=True)
+    meddra_code = fields.String(allow_none=True)
+    patient_grade = fields.Integer(allow_none=True)
+    red_flags = fields.List(fields.String(), allow_none=True)
+
+
+def symptom_candidate(item, report, onset_date) -> dict:
+    """A symptom item waiting for review, in the common candidate shape."""
+    return {"id": str(item.id), "source": "symptom", "ctcae_term": item.ctcae_term, "grade": item.patient_grade,
+            "onset_date": onset_date, "evidence": {"text": report.text, "channel": report.channel},
+            "symptom_item_id": item.id, "symptom_report_id": report.id, "received_at": _iso(report.received_at),
+            "channel": report.channel, "text": report.text, "meddra_code": item.meddra_code,
+            "patient_grade": item.patient_grade, "red_flags": item.red_flags}
 
 
 class CandidateListSchema(Schema):

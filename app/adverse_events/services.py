@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from app.adverse_events import flags, seriousness, validation
+from app.adverse_events import candidate_sources, flags, seriousness, validation
 from app.common.audit import log_change, require_reason, snapshot
 from app.common.problems import Conflict, ValidationProblem
 from app.extensions import db
@@ -60,12 +60,15 @@ def derive(event, first_dose, now) -> Derived:
 
 
 def annotate(events, now):
-    """Attach `derived` to each event (one first-dose query per patient)."""
+    """Attach `derived` and `review_flags` to each event (one first-dose query per patient,
+    plus one per registered review check)."""
+    flagged = candidate_sources.review_flags(events)
     doses = {}
     for event in events:
         if event.patient_id not in doses:
             doses[event.patient_id] = first_dose_date(event.patient_id)
         event.derived = derive(event, doses[event.patient_id], now)
+        event.review_flags = flagged.get(event.id, [])
     return events
 
 

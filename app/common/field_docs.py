@@ -12,6 +12,13 @@ from __future__ import annotations
 TIMESTAMP = "Timestamp, ISO 8601 with offset (stored in UTC)."
 DATE = "Date YYYY-MM-DD (the site's local calendar date)."
 NAMES = {
+    "evidence": "What the candidate rests on: the symptom item or the lab result (value, unit, limit).",
+    "results": "The lab results of this collection (one per test).",
+    "readiness": "HAIC go/no-go from the pre-cycle labs (D1-3..D1): ready, labs_missing, hold (with the failing values and limits) or not_applicable.",
+    "lln_si": "Lower limit of normal in the SI unit (unit_si).", "uln_si": "Upper limit of normal in the SI unit (unit_si).",
+    "times_uln": "The value as a multiple of the upper limit of normal (x ULN).",
+    "unit_si": "The SI unit the value was normalised to (e.g. 10^9/L, umol/L, U/L).",
+    "value_si": "The value normalised to unit_si (the screening's unit rules).",
     "treatment_beyond_progression": "True when the investigator keeps sintilimab going after progression.",
     "source": "How progression was established: radiological (a RECIST PD scan) or clinical.",
     "new_lesion_sites": "Where new lesions are: liver and/or extrahepatic (required when new_lesions is true).",

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from app.auth.services import create_user
+from app.demo.labs import seed_labs
 from app.demo.stories import SCREEN_FAILURES, STORIES, Story, facts
 from app.extensions import db
 from app.models import Patient, Screening, Site, User, Visit
@@ -37,6 +38,7 @@ class SeedReport:
     patients: list = field(default_factory=list)  # (study id, initials, stage)
     screen_failures: list = field(default_factory=list)
     skipped: int = 0
+    labs: dict = field(default_factory=dict)  # what app.demo.labs made
 
 
 def seed(now) -> SeedReport:
@@ -55,6 +57,7 @@ def seed(now) -> SeedReport:
         report.patients.append((patient.study_id, story.initials, patient.status))
     for initials, failing in SCREEN_FAILURES:
         _screen_failure(nurse, now, today, site, initials, failing, report)
+    report.labs = seed_labs(nurse, now, today)
     return report
 
 

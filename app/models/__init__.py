@@ -6,6 +6,7 @@ from app.models.contact import ContactAttempt
 from app.models.ctcae import CtcaeTerm
 from app.models.idempotency import IdempotencyRecord
 from app.models.job_run import JobRun
+from app.models.lab import LabAeCandidate, LabCollection, LabResult
 from app.models.message import Message
 from app.models.patient import Patient, PatientEvent
 from app.models.screening import Screening
@@ -34,3 +35,4 @@ __all__ += ["AdverseEvent", "AdverseEventGrade", "SymptomReview"]
 __all__ += ["ContactAttempt", "TumorAssessment"]
 __all__ += ["CtcaeTerm"]
 __all__ += ["JobRun"]
+__all__ += ["LabAeCandidate", "LabCollection", "LabResult"]

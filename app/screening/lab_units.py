@@ -10,6 +10,8 @@ CANONICAL_UNIT = {
     "pt": TIMES_ULN, "inr": TIMES_ULN,
     "wbc": COUNT, "anc": COUNT, "platelets": COUNT,
     "hemoglobin": "g/L", "bun": "mg/dL", "creatinine": "mg/dL", "hbv_dna": "IU/mL",
+    # Pre-cycle and thyroid tests (issue 13); screening does not limit them.
+    "ggt": TIMES_ULN, "albumin": "g/L", "tsh": "mIU/L", "free_t4": "pmol/L",
 }
 
 # INR is already a ratio normalised to a mean normal of 1.0, and sites seldom print a ULN for
@@ -32,6 +34,8 @@ _CELL_COUNT = {
 BUN_MG_DL_PER_MMOL_L = 2.8014
 # Creatinine molar mass 113.12 g/mol: 1 mg/dL = 88.42 µmol/L.
 CREATININE_UMOL_L_PER_MG_DL = 88.42
+# Free thyroxine, molar mass 776.87 g/mol: 1 ng/dL = 10 ng/L / 776.87 = 12.87 pmol/L.
+FREE_T4_PMOL_L_PER_NG_DL = 12.87
 # Hemoglobin (monomer, 16.1 kDa per haem): 1 mmol/L = 1.611 g/dL = 16.11 g/L.
 HEMOGLOBIN_G_L_PER_MMOL_L = 16.11
 
@@ -46,6 +50,11 @@ UNIT_FACTORS = {
     "creatinine": {"mg/dL": 1.0, "µmol/L": 1 / CREATININE_UMOL_L_PER_MG_DL},
     "hbv_dna": {"IU/mL": 1.0, "log10 IU/mL": lambda log: math.pow(10.0, log),
                 "log IU/mL": lambda log: math.pow(10.0, log)},
+    "ggt": _ENZYME,
+    "albumin": {"g/L": 1.0, "g/dL": 10.0},
+    # 1 mIU/L = 1 µIU/mL (milli per litre = micro per millilitre).
+    "tsh": {"mIU/L": 1.0, "µIU/mL": 1.0, "mU/L": 1.0},
+    "free_t4": {"pmol/L": 1.0, "ng/dL": FREE_T4_PMOL_L_PER_NG_DL},
 }
 
 # copies/mL -> IU/mL depends on the assay: 5.82 copies per IU for Roche COBAS TaqMan

@@ -7,16 +7,21 @@ treatment cycles through the engine (`shift_treatment`); imaging never moves wit
 from datetime import date
 
 from app.common.audit import log_change, require_reason
-from app.common.problems import Conflict, ValidationProblem
+from app.common.permissions import Capability, has_capability
+from app.common.problems import Conflict, Forbidden, ValidationProblem
 from app.extensions import db
 from app.common.clock import site_today
 from app.common.proof_of_life import touch_contact
+from app.visits.readiness_queries import VisitKey, readiness_map
+from app.visits.readiness import HOLD
 from app.schedules.engine import DoseIntervalError, flags_for_day, moved_visits, shift_treatment
 from app.common.statuses import MISSED_CANDIDATE, VisitStatus
 from app.schedules.planned_visit import BEYOND_TREATMENT_LIMIT, DOSE_KINDS, TREATMENT_KINDS
 from app.visits import engine_io as io
 from app.visits.closing import close_visit as _close
 from app.visits.services import replan_on_c1d1
+
+HOLD_OVERRIDDEN = "hold_overridden"  # a flag on a HAIC session given despite a lab hold
 
 
 def reschedule_visit(actor, now, visit, new_date: date, reason: str):
@@ -39,9 +44,13 @@ def reschedule_visit(actor, now, visit, new_date: date, reason: str):
     return visit, []
 
 
-def complete_visit(actor, now, visit, actual_date: date, dose_mg=None, notes=None):
+def complete_visit(actor, now, visit, actual_date: date, dose_mg=None, notes=None, override_reason=None):
     """Record that `visit` took place on `actual_date` (proof of life). A dose given on
-    another day than booked re-anchors the later cycles. Returns (visit, visits moved)."""
+    another day than booked re-anchors the later cycles. Returns (visit, visits moved).
+
+    A HAIC session whose pre-cycle labs hold it (readiness `hold` on `actual_date`) completes only
+    with an `override_reason` from a user who may override the hold (409 without, 403 for others);
+    the override is audited with the failing values."""
     _require_scheduled(visit, VisitStatus.COMPLETED)
     patient = visit.patient
     if actual_date > site_today(patient.site, now):
@@ -50,6 +59,7 @@ def complete_visit(actor, now, visit, actual_date: date, dose_mg=None, notes=Non
     if dose_mg is not None and visit.kind not in DOSE_KINDS:
         raise ValidationProblem(f"A {visit.kind} visit has no dose.",
                                 errors={"dose_mg": ["Only HAIC and sintilimab visits have a dose."]})
+    _check_hold(actor, now, visit, actual_date, override_reason)
     before = io.state(visit)
     visit.status, visit.actual_date, visit.dose_mg = VisitStatus.COMPLETED, actual_date, dose_mg
     visit.notes = notes
@@ -87,6 +97,23 @@ def _on_treatment_scan(patient, c1d1) -> bool:
     return db.session.scalar(select(TumorAssessment.id).where(
         TumorAssessment.patient_id == patient.id, TumorAssessment.retracted_at.is_(None),
         TumorAssessment.date > c1d1).limit(1)) is not None
+
+
+def _check_hold(actor, now, visit, actual_date, override_reason):
+    if visit.kind != "haic":
+        return
+    state = readiness_map([VisitKey(visit.id, visit.kind, visit.patient_id, visit.protocol_version,
+                                    actual_date)])[visit.id]
+    if state["status"] != HOLD:
+        return
+    if not (override_reason or "").strip():
+        raise Conflict(f"{visit.code} is on hold: its pre-cycle labs fail the protocol's limits. An investigator "
+                       "may complete it with an override_reason.", slug="haic-hold", extra={"readiness": state})
+    if not has_capability(actor.role, Capability.OVERRIDE_HAIC_HOLD):
+        raise Forbidden("Only an investigator may override a HAIC hold.")
+    log_change(actor, now, "visit:haic_hold_override", "visit", visit.id, reason=override_reason.strip(),
+               after={"failing": state["failing"], "actual_date": actual_date}, site_id=visit.site_id)
+    visit.flags = [*(visit.flags or []), HOLD_OVERRIDDEN]
 
 
 def miss_visit(actor, now, visit, reason: str):

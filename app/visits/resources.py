@@ -12,6 +12,7 @@ from app.common.auth_context import requires
 from app.common.clock import utcnow
 from app.common.etag import check_version, expected_version, with_etag
 from app.common.schemas import page_schema
+from app.visits.readiness_queries import annotate_visits
 from app.models import Visit
 from app.common.access import load_patient
 from app.visits import ical, lifecycle, views
@@ -59,7 +60,7 @@ def get_visit(visit_id):
 @blp.response(200, page_schema(VisitSchema))
 def patient_visits(patient_id):
     load_patient(patient_id)
-    return {"items": views.timeline(patient_id), "next_cursor": None}
+    return {"items": views.timeline(patient_id), "next_cursor": None}  # readiness: one query for all
 
 
 @blp.route("/visits/<int:visit_id>/reschedule", methods=["POST"])
@@ -69,6 +70,7 @@ def patient_visits(patient_id):
 def reschedule(args, visit_id):
     visit, moved = lifecycle.reschedule_visit(g.actor, utcnow(), load_for_write(visit_id),
                                               args["date"], args["reason"])
+    annotate_visits([visit, *moved])  # readiness of the lot in one query
     return with_etag(visit, {"visit": visit, "moved": moved})
 
 
@@ -78,6 +80,7 @@ def reschedule(args, visit_id):
 @blp.response(200, MovedSchema)
 def complete(args, visit_id):
     visit, moved = lifecycle.complete_visit(g.actor, utcnow(), load_for_write(visit_id), **args)
+    annotate_visits([visit, *moved])
     return with_etag(visit, {"visit": visit, "moved": moved})
 
 

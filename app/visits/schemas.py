@@ -2,6 +2,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.common.statuses import VisitStatus
+from app.visits.readiness_queries import visit_readiness
 from app.models.visit import VISIT_KINDS, VISIT_STATUSES
 from app.schedules.planned_visit import timing
 
@@ -14,6 +15,27 @@ def visit_timing(visit):
     if visit.status != VisitStatus.COMPLETED or visit.actual_date is None:
         return None
     return timing(visit.actual_date, visit.target_date, visit.window_start, visit.window_end)
+
+
+def readiness_of(visit):
+    """The HAIC go/no-go (API.md "Second wave"); lists set `visit.readiness` for the page at once,
+    a single visit computes its own."""
+    state = getattr(visit, "readiness", None)
+    return state if state is not None else visit_readiness(visit)
+
+
+class ReadinessFailureSchema(Schema):
+    test = fields.String()
+    value = fields.Float()
+    unit = fields.String()
+    limit = fields.String()
+    collected_on = fields.String()
+
+
+class ReadinessSchema(Schema):
+    status = fields.String(metadata={"enum": ["ready", "labs_missing", "hold", "not_applicable"]})
+    failing = fields.List(fields.Nested(ReadinessFailureSchema))
+    missing = fields.List(fields.String())
 
 
 class VisitSchema(Schema):
@@ -39,6 +61,7 @@ class VisitSchema(Schema):
     dose_mg = fields.Float(allow_none=True)
     notes = fields.String(allow_none=True)
     status_reason = fields.String(allow_none=True)
+    readiness = fields.Function(readiness_of, metadata={"type": "object"})
 
 
 class DayViewVisitSchema(VisitSchema):
@@ -89,6 +112,8 @@ class CompleteSchema(Schema):
     dose_mg = fields.Float(load_default=None, allow_none=True, allow_nan=False,
                            validate=validate.Range(min=0, max=5000, min_inclusive=False))
     notes = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
+    override_reason = fields.String(load_default=None, allow_none=True, validate=_REASON, metadata={
+        "description": "completing a HAIC session on hold (investigator): why it goes ahead"})
 
 
 class VisitReasonSchema(Schema):

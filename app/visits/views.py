@@ -10,6 +10,8 @@ from app.common.access import scope_to_site
 from app.common.clock import local_date
 from app.common.pagination import decode_cursor, encode_cursor
 from app.extensions import db
+from app.visits.readiness_queries import VisitKey, annotate_visits, readiness_map, session_day
+from app.visits.readiness import NOT_APPLICABLE_STATE
 from app.models import Patient, Site, Visit
 from app.common.clock import site_today
 from app.common.statuses import VisitStatus
@@ -62,18 +64,23 @@ def day_view(actor, site, first, last, *, kind=None, status=None, cursor=None, l
     statement = (statement.order_by(Visit.scheduled_date, KIND_RANK, Patient.study_id, Visit.id)
                  .offset(offset).limit(limit + 1))
     rows = db.session.execute(statement).all()
-    return {"items": [day_item(row) for row in rows[:limit]],
+    states = readiness_map([VisitKey(row.id, row.kind, row.patient_id, row.protocol_version,
+                                     session_day(row.status, row.scheduled_date, row.actual_date))
+                            for row in rows[:limit] if row.kind == "haic"], always_query=True)
+    return {"items": [day_item(row, states.get(row.id, NOT_APPLICABLE_STATE)) for row in rows[:limit]],
             "next_cursor": encode_cursor(offset + limit) if len(rows) > limit else None}
 
 
-def day_item(row) -> dict:
-    """One day-view row as JSON values (dates as ISO strings, timing derived)."""
+def day_item(row, readiness) -> dict:
+    """One day-view row as JSON values (dates as ISO strings, timing derived), with the HAIC
+    go/no-go `readiness` computed for the whole page at once (`app.visits.readiness_queries.readiness_map`)."""
     values = list(row)
     for index in _DATE_INDEXES:
         if values[index] is not None:
             values[index] = values[index].isoformat()
     item = dict(zip(_DAY_KEYS, values))
     item["timing"] = _timing(row)
+    item["readiness"] = readiness
     return item
 
 
@@ -90,5 +97,6 @@ def timeline(patient_id, *, kind=None, status=None) -> list[Visit]:
         statement = statement.where(Visit.kind == kind)
     if status:
         statement = statement.where(Visit.status == status)
-    return list(db.session.scalars(statement.order_by(Visit.scheduled_date, KIND_RANK, Visit.id)))
+    visits = list(db.session.scalars(statement.order_by(Visit.scheduled_date, KIND_RANK, Visit.id)))
+    return annotate_visits(visits)
 

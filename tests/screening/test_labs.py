@@ -119,7 +119,7 @@ def test_no_labs_is_no_values(entries):
 
 @pytest.mark.parametrize("entries, error", [
     ([lab("alt", 1.0, "xULN"), lab("alt", 2.0, "xULN")], DuplicateLab),
-    ([lab("ggt", 1.0, "xULN")], UnknownTest),
+    ([lab("lipase", 1.0, "xULN")], UnknownTest),
 ])
 def test_ambiguous_or_unknown_entries_are_refused(entries, error):
     with pytest.raises(error):

@@ -94,3 +94,51 @@ def grade_anemia(hemoglobin: float, lln: float, unit: str) -> int:
     if hemoglobin >= lln:
         return 0
     return 1 if hemoglobin >= g1_floor else 2 if hemoglobin >= g2_floor else 3
+
+
+def _baseline_abnormal(uln: float, baseline: float | None) -> bool:
+    """CTCAE v5.0 "if baseline was abnormal": a baseline above the upper limit of normal."""
+    return baseline is not None and baseline > uln
+
+
+def grade_alkaline_phosphatase(value: float, uln: float, baseline: float | None = None) -> int:
+    """Alkaline phosphatase increased (also GGT increased, same rule). Normal baseline:
+    >ULN-2.5 G1, >2.5-5.0 G2, >5.0-20.0 G3, >20.0 × ULN G4. Abnormal baseline: 2.0-2.5 G1,
+    >2.5-5.0 G2, >5.0-20.0 G3, >20.0 × baseline G4 (below 2.0 × baseline: 0)."""
+    if not _baseline_abnormal(uln, baseline):
+        return _ratio_grade(value / uln, (1.0, 2.5, 5.0, 20.0))
+    ratio = value / baseline
+    return 0 if ratio < 2.0 else _ratio_grade(ratio, (0.0, 2.5, 5.0, 20.0))
+
+
+grade_ggt = grade_alkaline_phosphatase  # CTCAE v5.0 gives GGT increased the ALP thresholds
+
+
+def grade_creatinine(value: float, uln: float, baseline: float | None = None) -> int:
+    """Creatinine increased: >ULN-1.5 G1, >1.5-3.0 G2, >3.0-6.0 G3, >6.0 × ULN G4; with a
+    baseline also >1.5-3.0 × baseline G2 and >3.0 × baseline G3 (the worse of the two applies)."""
+    by_uln = _ratio_grade(value / uln, (1.0, 1.5, 3.0, 6.0))
+    if baseline is None or baseline <= 0:
+        return by_uln
+    ratio = value / baseline
+    by_baseline = 3 if ratio > 3.0 else 2 if ratio > 1.5 else 0
+    return max(by_uln, by_baseline)
+
+
+def grade_white_cells(value: float, lln: float, unit: str = "10^9/L") -> int:
+    """White blood cell decreased: <LLN-3.0 G1, <3.0-2.0 G2, <2.0-1.0 G3, <1.0 G4 (×10⁹/L)."""
+    return _decrease_grade(_in_billions(value, unit), _in_billions(lln, unit), (3.0, 2.0, 1.0))
+
+
+def grade_inr(inr: float) -> int:
+    """INR increased (not anticoagulated): >1.2-1.5 G1, >1.5-2.5 G2, >2.5 G3 (no G4 in v5.0)."""
+    if inr <= 1.2:
+        return 0
+    return 1 if inr <= 1.5 else 2 if inr <= 2.5 else 3
+
+
+def grade_hypoalbuminemia(albumin_g_l: float, lln: float) -> int:
+    """Hypoalbuminemia: <LLN-30 g/L G1, <30-20 G2, <20 g/L G3 (G4/G5 are clinical)."""
+    if albumin_g_l >= lln:
+        return 0
+    return 1 if albumin_g_l >= 30.0 else 2 if albumin_g_l >= 20.0 else 3
