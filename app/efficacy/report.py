@@ -21,6 +21,7 @@ class EfficacyReport:
     dor: SurvivalSummary
     ttr: SurvivalSummary
     follow_up: SurvivalSummary
+    orr_all_treated: RateEstimate | None = None  # confirmed responders over every treated patient
 
     @property
     def median_follow_up_days(self) -> float | None:
@@ -32,6 +33,8 @@ class EfficacyReport:
         result = {name: getattr(self, name).as_dict()
                   for name in ("orr", "liver_response_rate", "os", "pfs", "pfssens", "dor", "ttr")}
         result["median_follow_up_days"] = self.median_follow_up_days
+        if self.orr_all_treated is not None:
+            result["orr_all_treated"] = self.orr_all_treated.as_dict()
         result["follow_up"] = self.follow_up.as_dict()
         return result
 
@@ -49,6 +52,8 @@ def efficacy_report(patients) -> EfficacyReport:
         dor=summarize_survival(*_times_events(p.dor for p in patients if p.dor is not None)),
         ttr=summarize_survival(*_times_events(p.ttr for p in patients if p.ttr is not None), landmark_days={}),
         follow_up=median_follow_up(os_times, os_events),
+        # PROTOCOL.md "Populations": an all-treated ORR is shown beside the evaluable one.
+        orr_all_treated=rate_with_ci(sum(1 for p in patients if p.responder), len(patients)),
     )
 
 

@@ -61,6 +61,8 @@ class EfficacySchema(Schema):
     population = fields.Nested(PopulationSchema)
     orr = fields.Nested(RateSchema)
     liver_response_rate = fields.Nested(RateSchema)
+    orr_all_treated = fields.Nested(RateSchema, metadata={
+        "description": "confirmed CR + PR over every treated patient (beside the evaluable ORR)"})
     os = fields.Nested(SurvivalSchema)
     pfs = fields.Nested(SurvivalSchema)
     pfssens = fields.Nested(SurvivalSchema, metadata={

@@ -93,6 +93,7 @@ def test_safety_and_efficacy_count_the_same_treated_population(coordinator, cloc
         assert population["name"] == "treated" and "at least one dose" in population["definition"]
         assert (population["n_enrolled"], population["n_treated"], population["n_not_treated"]) == (2, 1, 1)
     assert efficacy["os"]["n"] == 1 and efficacy["population"]["n_response_evaluable"] == 0
+    assert (efficacy["orr"]["n_evaluable"], efficacy["orr_all_treated"]["n_evaluable"]) == (0, 1)
 
 
 # -- 3, 4, 8: response start, relapse after CR, progression task -------------------------------------
