@@ -27,6 +27,7 @@ BLUEPRINTS = (
     "app.alerts.resources",
     "app.ctcae.resources",
     "app.visits.resources",
+    "app.exports.resources",
 )
 CLI_MODULES = (
     "app.auth.cli",
