@@ -37,6 +37,7 @@ CLI_MODULES = (
     "app.ctcae.cli",
     "app.symptoms.cli",
     "app.symptoms.checkins.cli",
+    "app.exports.cli",
 )
 
 
