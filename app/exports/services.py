@@ -32,6 +32,8 @@ from app.followup.services import TREATMENT_ENDING
 from app.models import AdverseEvent, Patient, PatientEvent, Screening, Site, SymptomReport, TumorAssessment, Visit
 
 FORMATS = ("csv", "xpt", "dataset-json")
+# Events that dispose of a patient (DS) or end treatment; contacts are proofs of life, not dispositions.
+DISPOSITION_TYPES = (*TREATMENT_ENDING, "death", "study_completed")
 DOSE_KINDS = ("haic", "sintilimab")
 SOFTWARE = "HAIC-Track"
 
@@ -81,8 +83,10 @@ def _scoped(statement, scope: ExportScope, column):
     return statement if scope.site is None else statement.where(column == scope.site.id)
 
 
-def load_patients(scope: ExportScope) -> list[PatientRecord]:
-    """Patients enrolled by the cutoff in scope, with first/last dose and disposition at the cutoff."""
+def load_patients(scope: ExportScope, events: dict | None = None) -> list[PatientRecord]:
+    """Patients enrolled by the cutoff in scope, with first/last dose and disposition at the cutoff.
+
+    `events`: the disposition events by patient when the caller already read them."""
     zone = current_app.config["SITE_TIMEZONE"]
     statement = _scoped(select(Patient, Screening.sex, Screening.birth_date, Site.code)
                         .join(Screening, Screening.id == Patient.screening_id).join(Site, Site.id == Patient.site_id),
@@ -90,7 +94,8 @@ def load_patients(scope: ExportScope) -> list[PatientRecord]:
     rows = [r for r in db.session.execute(statement.order_by(Patient.id)).all()
             if local_date(r[0].enrolled_at, zone) <= scope.cutoff]
     ids = [r[0].id for r in rows]
-    doses, events = _dose_range(ids, scope.cutoff), _events(ids, scope.cutoff)
+    doses = _dose_range(ids, scope.cutoff)
+    events = _events(ids, scope.cutoff) if events is None else events
     return [PatientRecord(p.id, p.study_id, code, sex, birth, local_date(p.enrolled_at, zone),
                           *doses.get(p.id, (None, None)), _eot_reason(events.get(p.id, [])),
                           min((e.date for e in events.get(p.id, []) if e.type == "death"), default=None))
@@ -108,7 +113,8 @@ def _dose_range(ids, cutoff) -> dict:
 def _events(ids, cutoff) -> dict:
     grouped = defaultdict(list)
     for event in db.session.scalars(select(PatientEvent).where(
-            PatientEvent.patient_id.in_(ids), PatientEvent.retracted_at.is_(None), PatientEvent.date <= cutoff)
+            PatientEvent.patient_id.in_(ids), PatientEvent.retracted_at.is_(None), PatientEvent.date <= cutoff,
+            PatientEvent.type.in_(DISPOSITION_TYPES))
             .order_by(PatientEvent.date, PatientEvent.id)):
         grouped[event.patient_id].append(event)
     return grouped
@@ -148,10 +154,12 @@ class _AdverseEventView:
 
 def build_sdtm(scope: ExportScope, progress=None) -> list:
     """Every SDTM-like domain at the cutoff, in the order a reviewer reads them."""
-    patients = load_patients(scope)
+    in_scope = _scoped(select(Patient.id), scope, Patient.site_id)
+    by_patient = _events(in_scope, scope.cutoff)
+    patients = load_patients(scope, by_patient)
     ids = [p.id for p in patients]
     visits = db.session.scalars(select(Visit).where(Visit.patient_id.in_(ids)).order_by(Visit.id)).all()
-    events = [e for group in _events(ids, scope.cutoff).values() for e in group]
+    events = [e for p in patients for e in by_patient.get(p.id, [])]
     aes = _adverse_events(ids)
     scans = _scans(ids, scope.cutoff)
     assessments = {pid: [to_assessment(s) for s in rows] for pid, rows in scans.items()}
