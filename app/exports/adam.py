@@ -61,13 +61,13 @@ def build_adsl(patients, endpoints_by_patient: dict, cutoff) -> Dataset:
     """ADSL: every enrolled patient; SAFFL = EFFFL = received ≥ 1 dose by the cutoff.
 
     `patients`: records with study_id, site_code, sex, birth_date, enrolled_on, first_dose,
-    last_dose, eot_reason, death_date; `endpoints_by_patient`: patient id → PatientEndpoints
+    last_dose, eot_reason, death_date; `endpoints_by_patient`: study id → PatientEndpoints
     (treated patients only).
     """
     rows = []
     for p in patients:
         treated = p.first_dose is not None and p.first_dose <= cutoff
-        derived = endpoints_by_patient.get(p.id) if treated else None
+        derived = endpoints_by_patient.get(p.study_id) if treated else None
         rows.append(_adsl_row(p, treated, derived, cutoff))
     return Dataset("ADSL", "Subject-Level Analysis Dataset", ADSL_VARS, rows, cls="ADaM")
 
@@ -97,7 +97,7 @@ def build_adtte(patients, endpoints_by_patient: dict, cutoff) -> Dataset:
     """ADTTE: one row per treated patient × PARAMCD (DOR and TTR for confirmed responders)."""
     rows = []
     for p in patients:
-        derived = endpoints_by_patient.get(p.id)
+        derived = endpoints_by_patient.get(p.study_id)
         if derived is None:
             continue
         for paramcd, param, attribute, event_text in PARAMETERS:

@@ -22,8 +22,8 @@ from app.common.access import scope_to_site
 from app.common.audit import log_change
 from app.common.clock import local_date
 from app.common.problems import ValidationProblem
-from app.efficacy.derivation import derive_patient_endpoints
-from app.efficacy.services import gather
+from app.efficacy.derivation import derive_all_endpoints
+from app.efficacy.services import endpoint_inputs
 from app.adverse_events import flags
 from app.adverse_events.safety_report import EventFacts
 from app.exports import adam, fhir, safety_tables, sdtm, sdtm_tumour, writers
@@ -129,8 +129,10 @@ def _eot_reason(events) -> str | None:
 
 
 def derived_endpoints(scope: ExportScope) -> dict:
-    """patient id → PatientEndpoints, exactly as GET /reports/efficacy derives them."""
-    return {patient.id: derive_patient_endpoints(data) for patient, data, _ in gather(scope.actor, scope.cutoff, scope.site)}
+    """study id → PatientEndpoints through the very path of GET /reports/efficacy (the lean
+    bulk derivation), so ADTTE and the report cannot disagree."""
+    inputs = endpoint_inputs(scope.actor, scope.cutoff, scope.site)
+    return {derived.patient_id: derived for derived in derive_all_endpoints(inputs)}
 
 
 def build_adsl(scope: ExportScope):
