@@ -32,6 +32,7 @@ BLUEPRINTS = (
     "app.ctcae.resources",
     "app.visits.resources",
     "app.labs.resources",
+    "app.exports.resources",
 )
 CLI_MODULES = (
     "app.common.jobs_cli",
@@ -40,6 +41,7 @@ CLI_MODULES = (
     "app.notifications.cli",
     "app.ctcae.cli",
     "app.labs.cli",
+    "app.exports.cli",
 )
 
 # Each domain's scheduled jobs, registered with @job when imported (app/common/jobs.py).

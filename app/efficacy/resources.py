@@ -41,7 +41,8 @@ def efficacy(args):
 @blp.alt_response(200, description="Kaplan-Meier curve with numbers at risk (PNG or SVG)")
 def km_curve(args, fmt):
     cutoff, site = _scope(args)
-    return _image(services.km_image(g.actor, cutoff, args["endpoint"], fmt, site), fmt)
+    fmt = args["format"] or fmt
+    return _image(services.km_image(g.actor, cutoff, args["endpoint"], fmt, site, args["dpi"]), fmt)
 
 
 @blp.route("/reports/efficacy/swimmer.<any(png, svg):fmt>", methods=["GET"])
@@ -50,4 +51,5 @@ def km_curve(args, fmt):
 @blp.alt_response(200, description="Swimmer plot of each patient (PNG or SVG)")
 def swimmer(args, fmt):
     cutoff, site = _scope(args)
-    return _image(services.swimmer_image(g.actor, cutoff, fmt, site, args["limit"]), fmt)
+    fmt = args["format"] or fmt
+    return _image(services.swimmer_image(g.actor, cutoff, fmt, site, args["limit"], args["dpi"]), fmt)

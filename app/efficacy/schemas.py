@@ -8,11 +8,18 @@ class ReportArgs(Schema):
     site = fields.String(load_default=None)
 
 
-class KmArgs(ReportArgs):
+class FigureArgs(ReportArgs):
+    format = fields.String(load_default=None, validate=validate.OneOf(("png", "svg")),
+                           metadata={"description": "png or svg; overrides the URL's suffix"})
+    dpi = fields.Integer(load_default=300, validate=validate.Range(min=72, max=600),
+                         metadata={"description": "resolution of PNG output in dots per inch"})
+
+
+class KmArgs(FigureArgs):
     endpoint = fields.String(load_default="os", validate=validate.OneOf(ENDPOINTS))
 
 
-class SwimmerArgs(ReportArgs):
+class SwimmerArgs(FigureArgs):
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=300))
 
 

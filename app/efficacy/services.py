@@ -131,7 +131,7 @@ def efficacy(actor, cutoff: date, site=None) -> dict:
     return {"cutoff": cutoff, "n_treated": len(derived), "population": population, **report}
 
 
-def km_image(actor, cutoff: date, endpoint: str, fmt: str, site=None) -> bytes:
+def km_image(actor, cutoff: date, endpoint: str, fmt: str, site=None, dpi: int = 300) -> bytes:
     """Kaplan-Meier curve of one endpoint with numbers at risk, as PNG or SVG bytes."""
     from app.efficacy.plots import km_plot
 
@@ -139,16 +139,16 @@ def km_image(actor, cutoff: date, endpoint: str, fmt: str, site=None) -> bytes:
     outcomes = [o for o in outcomes if o is not None]
     times, events = [o.time_days for o in outcomes], [o.event for o in outcomes]
     title = f"{endpoint.upper()} (data cutoff {cutoff.isoformat()})"
-    return km_plot({endpoint.upper(): (times, events)}, fmt=fmt, title=title)
+    return km_plot({endpoint.upper(): (times, events)}, fmt=fmt, title=title, dpi=dpi)
 
 
-def swimmer_image(actor, cutoff: date, fmt: str, site=None, limit: int = 100) -> bytes:
+def swimmer_image(actor, cutoff: date, fmt: str, site=None, limit: int = 100, dpi: int = 300) -> bytes:
     """One bar per patient: treatment, follow-up, responses, progression, death."""
     from app.efficacy.plots import swimmer_plot
 
     rows = [_swimmer_row(p, data, d, events) for p, data, d, events in derive_all(actor, cutoff, site)]
     rows = sorted(rows, key=lambda r: r.follow_up_days or r.treatment_days)[-limit:]
-    return swimmer_plot(rows, fmt=fmt, title=f"Patients (data cutoff {cutoff.isoformat()})")
+    return swimmer_plot(rows, fmt=fmt, title=f"Patients (data cutoff {cutoff.isoformat()})", dpi=dpi)
 
 
 def swimmer_progression_date(pd_scan: date | None, progression_event: date | None, cutoff: date) -> date | None:
@@ -160,7 +160,9 @@ def _swimmer_row(patient, data, derived, events):
     from app.efficacy.plots import SwimmerRow  # plots load matplotlib: only when a figure is asked for
 
     c1d1, cutoff = data.c1d1, data.cutoff
-    ended = first_event_date([e for e in events if e.date <= cutoff], (*TREATMENT_ENDING, "death"))
+    ending = [e for e in events if e.date <= cutoff and e.type in (*TREATMENT_ENDING, "death")]
+    ended = min((e.date for e in ending), default=None)
+    end_reason = min(ending, key=lambda e: e.date).type.replace("_", " ") if ending else None
     series = evaluate_series(c1d1, [a for a in data.assessments if a.date <= cutoff])
     responses = tuple((day_number(c1d1, t.date), t.overall_response) for t in series.timepoints
                       if t.overall_response in (CR, PR))
@@ -169,4 +171,4 @@ def _swimmer_row(patient, data, derived, events):
         patient_id=patient.study_id, treatment_days=day_number(c1d1, ended or cutoff),
         follow_up_days=derived.os.time_days, responses=responses,
         progression_day=day_number(c1d1, progression) if progression else None,
-        death_day=derived.os.time_days if derived.os.event else None, ongoing=ended is None)
+        death_day=derived.os.time_days if derived.os.event else None, ongoing=ended is None, end_reason=end_reason)

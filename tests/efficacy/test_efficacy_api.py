@@ -129,3 +129,11 @@ def test_api_starts_without_the_statistics_libraries():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).resolve().parents[2])
     assert result.stdout.strip() == "[]"
+
+
+def test_figures_take_format_and_dpi(coordinator, small_trial):
+    svg = coordinator.get("/api/v1/reports/efficacy/km.png?format=svg&endpoint=pfs")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+    assert coordinator.get("/api/v1/reports/efficacy/swimmer.png?dpi=150").status_code == 200
+    assert coordinator.get("/api/v1/reports/efficacy/km.png?dpi=5000").status_code == 422
+    assert coordinator.get("/api/v1/reports/efficacy/km.png?format=gif").status_code == 422
