@@ -49,6 +49,7 @@ def build_app(config=None, clock=None):
     errors.install(app)
     _register_blueprints(app)
     _register_cli(app)
+    _register_inbound_handlers()
     app.add_url_rule("/health", "health", health)
     return app
 
@@ -90,6 +91,13 @@ def _register_blueprints(app):
     api = app.extensions["smorest_api"]
     for name in BLUEPRINTS:
         api.register_blueprint(importlib.import_module(name).blp)
+
+
+def _register_inbound_handlers():
+    # notifications must not import symptoms: the symptom pipeline plugs itself in here.
+    from app.symptoms.services import install
+
+    install()
 
 
 def _register_cli(app):

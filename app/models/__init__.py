@@ -2,9 +2,11 @@
 from app.models.adverse_event import AdverseEvent, AdverseEventGrade, SymptomReview
 from app.models.assessment import TumorAssessment
 from app.models.audit import AuditEntry
+from app.models.baseline import PatientBaseline
 from app.models.contact import ContactAttempt
 from app.models.ctcae import CtcaeTerm
 from app.models.idempotency import IdempotencyRecord
+from app.models.inbox import InboxEntry
 from app.models.message import Message
 from app.models.patient import Patient, PatientEvent
 from app.models.screening import Screening
@@ -20,3 +22,5 @@ __all__ = [
 __all__ += ["AdverseEvent", "AdverseEventGrade", "SymptomReview"]
 __all__ += ["ContactAttempt", "TumorAssessment"]
 __all__ += ["CtcaeTerm"]
+__all__ += ["InboxEntry"]
+__all__ += ["PatientBaseline"]

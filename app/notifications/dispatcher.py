@@ -91,8 +91,12 @@ class Dispatcher:
     def _process(self, ids: list[int], token: str, stats: SweepStats) -> None:
         to_send = self._decide_batch(ids, token, stats)
         db.session.commit()
-        futures = {self.pool.submit(self._send, to, body, message_id): (message_id, attempts, body)
-                   for message_id, attempts, to, body in to_send}
+        # One task per recipient sends that recipient's messages one after another, in the
+        # order they were written (ids); different recipients go in parallel.
+        by_recipient: dict[str, list[tuple]] = {}
+        for message_id, attempts, to, body in to_send:
+            by_recipient.setdefault(to, []).append((message_id, attempts, body))
+        futures = {self.pool.submit(self._send_in_order, to, sorted(rows)): sorted(rows) for to, rows in by_recipient.items()}
         pending = set(futures)
         while pending:
             # Record every answer that has arrived in one transaction: one commit per
@@ -100,9 +104,12 @@ class Dispatcher:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             _relax_commit_durability()
             for future in done:
-                message_id, attempts, body = futures[future]
-                self._record(message_id, token, attempts, body, future.result(), stats)
+                for (message_id, attempts, body), result in zip(futures[future], future.result()):
+                    self._record(message_id, token, attempts, body, result, stats)
             db.session.commit()
+
+    def _send_in_order(self, to: str, rows: list[tuple]) -> list[SendResult]:
+        return [self._send(to, body, message_id) for message_id, _attempts, body in rows]
 
     def _decide_batch(self, ids, token, stats) -> list[tuple]:
         now = utcnow()

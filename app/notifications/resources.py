@@ -1,7 +1,6 @@
 """/sms/inbound and /sms/status (Twilio webhooks, signed) and /api/v1/patients/{id}/messages."""
-from flask import Response, current_app, g, request
+from flask import Response, g
 from flask_smorest import Blueprint
-from marshmallow import ValidationError
 from sqlalchemy import select
 from twilio.twiml.messaging_response import MessagingResponse
 
@@ -10,31 +9,13 @@ from app.common.permissions import Capability
 from app.common.auth_context import requires
 from app.common.clock import utcnow
 from app.common.pagination import paginate
-from app.common.problems import Forbidden, ValidationProblem
 from app.common.schemas import page_schema
 from app.models import Message, Patient
-from app.notifications import inbound, status
-from app.notifications.schemas import (InboundSmsForm, MessageListArgs, MessageSchema, StatusCallbackForm,
-                                       StatusCallbackQuery)
-from app.notifications.signatures import verify_twilio_signature
+from app.notifications import inbox
+from app.notifications.webhooks import twilio as twilio_webhook
+from app.notifications.schemas import MessageListArgs, MessageSchema
 
 blp = Blueprint("sms", __name__, description="SMS: Twilio webhooks and patients' messages")
-
-
-def _require_twilio_signature():
-    config = current_app.config
-    query = request.query_string.decode("utf-8")
-    path = request.path + (f"?{query}" if query else "")
-    if not verify_twilio_signature(config.get("TWILIO_AUTH_TOKEN"), config["PUBLIC_BASE_URL"], path,
-                                   request.form, request.headers.get("X-Twilio-Signature")):
-        raise Forbidden("The X-Twilio-Signature does not match this request.")
-
-
-def _load(schema, data):
-    try:
-        return schema().load(data)
-    except ValidationError as exc:
-        raise ValidationProblem("The webhook is missing fields.", errors=exc.messages)
 
 
 def _empty_twiml():
@@ -43,22 +24,18 @@ def _empty_twiml():
 
 @blp.route("/sms/inbound", methods=["POST"])
 def sms_inbound():
-    """Twilio's inbound-message webhook: stored once per MessageSid; replies go through the outbox."""
-    _require_twilio_signature()
-    form = _load(InboundSmsForm, request.form)
-    inbound.receive(utcnow(), sid=form["MessageSid"], from_number=form["From"], to_number=form["To"],
-                    body=form["Body"])
+    """Twilio's inbound-message webhook: verified, stored in the inbox (its own commit, or the
+    local spool when the database is down), answered; processed right after, off the answer."""
+    if inbox.accept_inbound(received_at=utcnow(), **twilio_webhook.inbound_text()) is not None:
+        inbox.process_soon()
     return _empty_twiml()
 
 
 @blp.route("/sms/status", methods=["POST"])
 def sms_status():
-    """Twilio's status callback: moves the outbox row forward, never back."""
-    _require_twilio_signature()
-    form = _load(StatusCallbackForm, request.form)
-    hint = _load(StatusCallbackQuery, request.args)["m"]
-    status.apply_status_callback(utcnow(), sid=form["MessageSid"], provider_status=form["MessageStatus"],
-                                 error_code=form["ErrorCode"], message_id=hint)
+    """Twilio's status callback: stored like an inbound text; moves the outbox row forward, never back."""
+    if inbox.accept_receipt(received_at=utcnow(), **twilio_webhook.receipt()) is not None:
+        inbox.process_soon()
     return Response(status=204)
 
 

@@ -17,9 +17,12 @@ from app.notifications.reminders import Decision
 # Confirmations of STOP/START/HELP go out whatever the patient's state: they answer the
 # patient's own keyword, and carriers expect them.
 KEYWORD_PURPOSE = "keyword"
-# Messages the study starts on its own wait for the end of quiet hours; replies to a
-# patient who has just written (symptom questions) do not.
+# Messages the study starts on its own wait for the end of quiet hours and count against
+# the daily budget; replies to a patient who has just written (symptom questions, the
+# urgent "call now"), keyword confirmations and nurse pages are never held by either
+# (PROTOCOL.md: an urgent reply reaches the provider within 60 s of the patient's text).
 QUIET_PURPOSES = frozenset({"reminder", "system", "checkin"})
+BUDGETED_PURPOSES = QUIET_PURPOSES
 DEFAULT_DAILY_BUDGET = 4
 
 
@@ -64,7 +67,7 @@ def _timing(message, patient, now, sent_today, budget) -> Decision | None:
         allowed = next_allowed_send_time(now, tz_name, start, end)
         if allowed > now:
             return _later(message, allowed, "quiet hours")
-    if message.purpose != KEYWORD_PURPOSE and sent_today >= budget:
+    if message.purpose in BUDGETED_PURPOSES and sent_today >= budget:
         return _later(message, _next_morning(now, tz_name, patient), f"daily budget of {budget} reached")
     return None
 

@@ -18,6 +18,10 @@ from app.symptoms.dialogue.conversation import DEFAULT_EXPIRY, DialogueSettings,
 from app.symptoms.grading.escalation import EscalationContext
 from app.symptoms.grading.grader import AssessedSymptom, assess
 from app.symptoms.dialogue.state_json import last_message_at, state_from_json, state_to_json
+from app.symptoms.dialogue.messages import render
+from app.symptoms.parsing.parser import parse_message
+from app.notifications.inbound_handlers import Reply, register_text_handler
+from app.notifications.keywords import language_of
 
 ACTOR = "sms-inbound"
 AWAITING, COMPLETE = "awaiting_answer", "complete"
@@ -38,23 +42,63 @@ def _plain(text: str) -> str:
 
 def handle_inbound_text(now: datetime, patient: Patient, message: Message) -> list[str]:
     """Grade one inbound SMS in the patient's dialogue; returns the replies to send."""
+    outcome = _handle(now, patient, message)
+    return list(outcome.replies) if outcome else []
+
+
+def handle_inbound_sms(actor, now: datetime, patient: Patient, message: Message) -> list[Reply]:
+    """The text handler registered with app.notifications.inbound_handlers (see `install`).
+
+    Replies are marked urgent when a red flag fired (the outbox then watches their lateness).
+    The reply language follows the language the patient wrote in when the parser reports one
+    (the enrolled language stays the default). An opted-out patient gets one acknowledgement
+    and no questions; after an urgent text, no SMS at all (providers block it): the nurse's
+    alert says they opted out, so the nurse calls.
+    """
+    outcome = _handle(now, patient, message)
+    if outcome is None:
+        return []
+    urgent = any(e.urgent for e in outcome.escalations)
+    if patient.sms_opted_out:
+        if urgent or not outcome.replies:
+            return []
+        language = _written_language(message.body) or patient.language
+        return [Reply(render("escalated" if outcome.escalations else "recorded", language,
+                             phone=patient.site.phone or ""))]
+    return [Reply(text, urgent=urgent and index == 0) for index, text in enumerate(outcome.replies)]
+
+
+def install() -> None:
+    """Called by the app factory: inbound SMS from patients come here."""
+    register_text_handler(handle_inbound_sms)
+
+
+def _handle(now: datetime, patient: Patient, message: Message) -> Outcome | None:
     report = _open_sms_report(patient.id)
     if report is not None and _abandoned(report, now):
         close_abandoned_report(ACTOR, now, report)
         report = None
     if report is None and _plain(message.body) in ALL_CLEAR | COURTESY:
         _record_all_clear(now, patient, message.body)
-        return []
+        return None
     state = state_from_json(report.conversation if report else None)
     settings = dialogue_settings(patient, exclude_report_id=getattr(report, "id", None))
-    outcome = handle_message(state, message.body, now, patient.language, settings)
+    language = _written_language(message.body) or patient.language
+    outcome = handle_message(state, message.body, now, language, settings)
     is_new = report is None
     report = report or new_report(patient, now, "sms")
     before = None if is_new else snapshot(report, REPORT_AUDITED)
     _apply(now, patient, report, message.body, outcome)
     log_change(ACTOR, now, "symptom_report_received" if is_new else "symptom_report_updated", "symptom_report",
            report.id, before=before, after=report_snapshot(report), site_id=patient.site_id)
-    return list(outcome.replies)
+    return outcome
+
+
+def _written_language(text: str) -> str | None:
+    """The language the patient wrote in: the parser's `language` once it reports one, else a
+    script check (Chinese characters → zh, Latin letters → en, digits only → None)."""
+    language = getattr(parse_message(text), "language", None)
+    return language if language in ("en", "zh") else language_of(text)
 
 
 def _record_all_clear(now: datetime, patient: Patient, text: str) -> None:
@@ -160,7 +204,7 @@ def escalate(actor, now: datetime, patient: Patient, report: SymptomReport, esca
     for escalation in escalations:
         alerts.append(raise_symptom_alert(
             actor, now, patient, report, term=escalation.item.ctcae_term, grade=_alert_grade(escalation),
-            reasons=escalation.reasons, urgent=escalation.urgent, detail=_detail(escalation, report)))
+            reasons=escalation.reasons, urgent=escalation.urgent, detail=_detail(escalation, report, patient)))
     if alerts:
         report.escalated = True
         db.session.flush()
@@ -173,11 +217,13 @@ def _alert_grade(escalation: Escalation) -> int | None:
     return max(grades) if grades else None
 
 
-def _detail(escalation: Escalation, report: SymptomReport) -> str:
+def _detail(escalation: Escalation, report: SymptomReport, patient: Patient | None = None) -> str:
     item = escalation.item
     value = f", {item.value:g} {item.unit}" if item.value is not None else ""
+    opted_out = (" The patient has opted out of SMS and gets no text from us: call them."
+                 if patient is not None and patient.sms_opted_out else "")
     return (f"{item.ctcae_term}: patient grade {item.patient_grade}, measured grade {item.measured_grade}{value}; "
-            f"{', '.join(escalation.reasons)}. Patient wrote: {report.text}")
+            f"{', '.join(escalation.reasons)}. Patient wrote: {report.text}{opted_out}")
 
 
 def report_snapshot(report: SymptomReport) -> dict:

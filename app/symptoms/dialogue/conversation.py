@@ -188,6 +188,15 @@ def _escalation_reply(escalations: tuple[Escalation, ...], language: str, phone:
     return [render(key, language, phone=phone)]
 
 
+def _close_for_nurse(turn: _Turn, settings: DialogueSettings) -> list[AssessedSymptom]:
+    """An urgent turn ends the dialogue: the nurse takes over, no stale question follows the
+    "call now" reply. Symptoms still waiting for an answer are kept, ungraded where unanswered."""
+    kept = [assess(item, settings.baseline_stools_per_day) for item in turn.state.pending]
+    turn.state = ConversationState()
+    turn.replies = []
+    return kept
+
+
 def handle_message(state: ConversationState, text: str, now: datetime, language: str | None,
                    settings: DialogueSettings) -> Outcome:
     """Process one inbound SMS: update the dialogue, grade finished items, decide replies."""
@@ -206,6 +215,8 @@ def handle_message(state: ConversationState, text: str, now: datetime, language:
         _not_understood(turn, language, settings.site_phone)
     assessed = [assess(i, settings.baseline_stools_per_day) for i in turn.completed]
     escalations = _escalations(assessed, settings)
+    if any(e.urgent for e in escalations):
+        assessed += _close_for_nurse(turn, settings)
     replies = _escalation_reply(escalations, language, settings.site_phone) + turn.replies
     if understood and not replies:
         replies = [render("recorded", language)]

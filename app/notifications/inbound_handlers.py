@@ -1,0 +1,43 @@
+"""The seam between inbound SMS (notifications) and the domains that read texts (symptoms).
+
+notifications must not import symptoms: app/symptoms registers its handler at app start
+(`register_text_handler`), and inbound processing calls whatever is registered. With no
+handler the text is only stored (the nurse sees it in the patient's messages).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable, Sequence
+
+REPLY = "reply"  # an answer to the patient's own message
+URGENT_REPLY = "urgent_reply"  # "call now / go to emergency": watched for lateness
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One SMS to send back to the patient who wrote."""
+
+    text: str
+    urgent: bool = False
+
+    @property
+    def purpose(self) -> str:
+        return URGENT_REPLY if self.urgent else REPLY
+
+
+TextHandler = Callable[..., Sequence["Reply | str"]]
+_text_handler: TextHandler | None = None
+
+
+def register_text_handler(handler: TextHandler | None) -> None:
+    """Install `handler(actor, now, patient, message) -> [Reply | str]` (None uninstalls)."""
+    global _text_handler
+    _text_handler = handler
+
+
+def handle_text(actor, now: datetime, patient, message) -> list[Reply]:
+    """Run the registered handler on a patient's free text; [] when none is registered."""
+    if _text_handler is None:
+        return []
+    return [r if isinstance(r, Reply) else Reply(str(r)) for r in _text_handler(actor, now, patient, message) or ()]
