@@ -19,6 +19,8 @@ OVERDUE_VISITS_MINUTES = 60
 CHECKIN_PLANNING_MINUTES = 15  # check-ins are queued up to an hour ahead
 SAE_DEADLINE_MINUTES = 15  # a 24-hour reporting deadline, flagged within a quarter of an hour
 ABANDONED_DIALOGUES_MINUTES = 30  # questions expire after 12 h
+INBOX_SECONDS = 15  # the safety net behind the web process's own processing, and retries
+URGENT_WATCH_SECONDS = 30  # an urgent reply not out within 2 minutes alerts the nurse
 
 
 def build_scheduler(app) -> BlockingScheduler:
@@ -36,6 +38,10 @@ def build_scheduler(app) -> BlockingScheduler:
                       id="sae-deadlines", replace_existing=True)
     scheduler.add_job(jobs.close_abandoned_dialogues, "interval", minutes=ABANDONED_DIALOGUES_MINUTES, args=[app],
                       id="abandoned-symptom-dialogues", replace_existing=True)
+    scheduler.add_job(jobs.process_inbox, "interval", seconds=INBOX_SECONDS, args=[app],
+                      id="inbox", replace_existing=True)
+    scheduler.add_job(jobs.watch_urgent_replies, "interval", seconds=URGENT_WATCH_SECONDS, args=[app],
+                      id="urgent-reply-watch", replace_existing=True)
     return scheduler
 
 

@@ -108,7 +108,10 @@ def _register_cli(app):
 def health():
     try:
         db.session.execute(text("SELECT 1"))
-        return jsonify(status="ok", database="ok")
+        from app.common.clock import utcnow
+        from app.notifications.inbox import health as inbox_health
+
+        return jsonify(status="ok", database="ok", inbox=inbox_health(utcnow()))
     except Exception:  # the probe must answer even when the database does not
         db.session.rollback()
         return jsonify(status="degraded", database="unavailable"), 503

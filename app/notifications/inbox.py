@@ -25,6 +25,7 @@ import os
 import secrets
 import tempfile
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -131,7 +132,8 @@ def write_spool(values: dict, directory: Path | None = None) -> Path:
     directory = directory or spool_dir()
     directory.mkdir(parents=True, exist_ok=True)
     payload = {**values, "received_at": values["received_at"].isoformat()}
-    name = f"{values['received_at'].strftime('%Y%m%dT%H%M%S%f')}-{uuid.uuid4().hex}.json"
+    # arrival order survives a frozen or coarse clock: time, then a nanosecond counter
+    name = f"{values['received_at'].strftime('%Y%m%dT%H%M%S%f')}-{time.time_ns():020d}-{uuid.uuid4().hex[:8]}.json"
     fd, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -30,6 +30,29 @@ def sweep_outbox(app) -> dict:
         return stats
 
 
+def process_inbox(app) -> dict:
+    """Replay texts spooled while the database was down, then process the inbox (retries too)."""
+    from app.notifications import inbox
+
+    with app.app_context():
+        replayed = inbox.replay_spool()
+        stats = inbox.process_inbox(utcnow(), limit=500).as_dict()
+        _log_if_any("inbox", {**stats, "replayed": replayed})
+        return {**stats, "replayed": replayed}
+
+
+def watch_urgent_replies(app) -> int:
+    """Alert the nurse when an urgent reply has not gone out within URGENT_PAGE_MAX_WAIT_S."""
+    from app.notifications.watchdog import alert_late_urgent_replies
+
+    with app.app_context():
+        wait = timedelta(seconds=int(app.config.get("URGENT_PAGE_MAX_WAIT_S", 120)))
+        opened = len(alert_late_urgent_replies(utcnow(), wait))
+        db.session.commit()
+        _log_if_any("late urgent replies", {"alerts_opened": opened})
+        return opened
+
+
 def plan_reminders(app) -> int:
     """Queue the visit reminders due soon (their text is decided again at send time)."""
     from app.notifications.reminders import plan_reminders as plan
