@@ -84,7 +84,7 @@ def process_text(now: datetime, entry: InboxEntry) -> Message:
 
 def _lock(patient: Patient) -> Patient:
     """Serialise the processing of one patient's texts (PostgreSQL row lock; SQLite has one writer)."""
-    return db.session.scalar(select(Patient).where(Patient.id == patient.id).with_for_update()
+    return db.session.scalar(select(Patient).where(Patient.id == patient.id).with_for_update(of=Patient)
                              .execution_options(populate_existing=True))
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from app.common.audit import log_change
@@ -48,7 +48,10 @@ TEXT, RECEIPT = "text", "receipt"
 PENDING, PROCESSING, DONE, FAILED = "pending", "processing", "done", "failed"
 FAILURE_ALERT = "inbox_failure"
 DEFAULT_MAX_ATTEMPTS = 5
-LEASE = timedelta(minutes=5)
+# Processing one text takes milliseconds; a processor that died (or lost the database) while
+# holding rows gives them back after this long.
+LEASE = timedelta(seconds=60)
+_DATABASE_RETRY = timedelta(seconds=5)
 _BACKOFF_BASE = timedelta(seconds=15)
 _BACKOFF_MAX = timedelta(minutes=30)
 
@@ -160,21 +163,25 @@ def replay_spool(directory: Path | None = None) -> int:
     """Store spooled payloads in the inbox, oldest first; returns how many files were taken.
 
     A file is deleted only after its row is committed (or found already stored), so a crash
-    in between replays it again, harmlessly. Stops at the first database error.
+    in between replays it again, harmlessly; two replayers at once store each key once.
+    Stops at the first database error.
     """
     directory = directory or spool_dir()
     if not directory.is_dir():
         return 0
     taken = 0
     for path in sorted(directory.glob("[!.]*.json")):
-        payload = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            payload = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:  # another replayer (worker, job) took it: its key is stored
+            continue
         payload["received_at"] = datetime.fromisoformat(payload["received_at"])
         try:
             insert_entry(payload)
         except DBAPIError:
             log.warning("inbox: database still unavailable; %s stays in the spool", path.name)
             break
-        path.unlink()
+        path.unlink(missing_ok=True)
         taken += 1
     return taken
 
@@ -269,7 +276,11 @@ def _record_failure(entry_id: int, token: str, now: datetime, error: Exception, 
         if entry.kind == TEXT and message_id is None:
             message_id = inbound.store_message(entry).id  # the nurse sees the text even if handling fails
         error_text = f"{type(error).__name__}: {error}"[:2000]
-        if entry.attempts >= max_attempts():
+        if isinstance(error, OperationalError):  # the database hiccuped, not this message: no attempt spent
+            settled = _settle(entry_id, token, state=PENDING, last_error=error_text, message_id=message_id,
+                              attempts=InboxEntry.attempts - 1, next_attempt_at=now + _DATABASE_RETRY)
+            stats.retried += settled
+        elif entry.attempts >= max_attempts():
             settled = _settle(entry_id, token, state=FAILED, last_error=error_text, next_attempt_at=None,
                               message_id=message_id)
             if settled:
