@@ -5,7 +5,7 @@
 2. the inbox processing rate: `process_inbox` over those rows — proof of life, the symptom
    dialogue on the patient's open report, items/alerts/pages and replies to the outbox.
 
-    .venv/bin/python bench/inbound_webhook.py [MESSAGES]
+    .venv/bin/python bench/inbound_webhook.py [MESSAGES] [THREADS]
 
 A migrated SQLite file (or TEST_DATABASE_URL) as in the tests; 20 patients texting in turn
 from the labelled corpus, answering questions with numbers.
@@ -81,8 +81,25 @@ def run(client, phones, count, prefix="SM"):
     return latencies
 
 
+def run_concurrently(app, phones, count, threads):
+    """Step 1 as a web server sees it: `threads` clients at once (gunicorn workers x threads)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    share = count // threads
+
+    def one(worker):
+        with app.app_context():
+            return run(app.test_client(), phones, share, prefix=f"T{worker}")
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        latencies = [x for part in pool.map(one, range(threads)) for x in part]
+    return latencies, time.perf_counter() - started
+
+
 def main():
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    threads = int(sys.argv[2]) if len(sys.argv) > 2 else 8
     app = make_app()
     with app.app_context():
         from app.extensions import db
@@ -94,6 +111,7 @@ def main():
         run(client, phones, 20, prefix="WU")  # warm-up: imports, lexicon, caches
         process_inbox(FROZEN_NOW, limit=100)
         latencies = run(client, phones, count)
+        concurrent, wall = run_concurrently(app, phones, count, threads)
         started, processed = time.perf_counter(), 0
         while True:
             stats = process_inbox(FROZEN_NOW, limit=200)
@@ -108,6 +126,8 @@ def main():
     backend = app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]
     print(f"webhook (verify, store, answer): {count} signed inbound SMS in {total:.2f} s: {count / total:.0f}/s, "
           f"median {statistics.median(latencies) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms ({backend})")
+    print(f"webhook with {threads} concurrent clients: {len(concurrent)} in {wall:.2f} s: "
+          f"{len(concurrent) / wall:.0f}/s, p95 {statistics.quantiles(concurrent, n=20)[18] * 1000:.1f} ms")
     print(f"inbox processing: {processed} texts in {processing:.2f} s: {processed / processing:.0f}/s "
           f"({reports} reports, {alerts} alerts)")
 

@@ -22,6 +22,7 @@ from app.symptoms.dialogue.messages import render
 from app.symptoms.parsing.parser import parse_message
 from app.notifications.inbound_handlers import Reply, register_text_handler
 from app.notifications.keywords import language_of
+from app.symptoms.baselines import stools_per_day
 
 ACTOR = "sms-inbound"
 AWAITING, COMPLETE = "awaiting_answer", "complete"
@@ -125,8 +126,9 @@ def _abandoned(report: SymptomReport, now: datetime) -> bool:
 def close_abandoned_report(actor, now: datetime, report: SymptomReport) -> None:
     """The patient stopped answering: keep the symptoms they named, ungraded where unanswered."""
     before = snapshot(report, REPORT_AUDITED)
+    baseline = stools_per_day(report.patient_id) or 0
     for item in state_from_json(report.conversation).pending:
-        add_item(report, assess(item))
+        record_item(report, assess(item, baseline))
     report.status, report.conversation = COMPLETE, None
     db.session.flush()
     site_id = db.session.get(Patient, report.patient_id).site_id
@@ -162,7 +164,7 @@ def previous_grades(patient_id: int, exclude_report_id: int | None = None) -> di
 
 
 def dialogue_settings(patient: Patient, exclude_report_id: int | None = None) -> DialogueSettings:
-    return DialogueSettings(site_phone=patient.site.phone or "",
+    return DialogueSettings(site_phone=patient.site.phone or "", baseline_stools_per_day=stools_per_day(patient.id) or 0,
                             context=EscalationContext(received_immunotherapy=received_immunotherapy(patient.id)),
                             previous_grades=previous_grades(patient.id, exclude_report_id))
 
@@ -181,11 +183,29 @@ def _apply(now: datetime, patient: Patient, report: SymptomReport, text: str, ou
     report.conversation = state_to_json(outcome.state, now) if waiting else None
     report.escalated = report.escalated or bool(outcome.escalations)  # set before the flush: one version bump
     for item in outcome.completed_items:
-        add_item(report, item)
+        record_item(report, item)
+    # Terms still waiting for an answer are recorded at once, grade pending: the nurse sees
+    # "nausea and vomiting reported" while the dialogue goes on (issue 11 item 6).
+    baseline = stools_per_day(patient.id) or 0
+    for item in outcome.state.pending:
+        if not any(row.ctcae_term == item.ctcae_term for row in report.items):
+            add_item(report, assess(item, baseline))
     db.session.flush()
     escalate(ACTOR, now, patient, report, outcome.escalations)
     if outcome.for_nurse_free_text:
         alert_unclear_message(ACTOR, now, patient, report)
+
+
+def record_item(report: SymptomReport, item: AssessedSymptom) -> SymptomItem:
+    """Grade the term's pending row (recorded when first mentioned) or add a new row."""
+    row = next((r for r in report.items if r.ctcae_term == item.ctcae_term and r.patient_grade is None
+                and r.measured_grade is None), None)
+    if row is None:
+        return add_item(report, item)
+    for name in ("patient_grade", "measured_grade", "severity", "frequency", "interference", "value", "unit"):
+        setattr(row, name, getattr(item, name))
+    row.red_flags = list(item.red_flags)
+    return row
 
 
 def add_item(report: SymptomReport, item: AssessedSymptom, meddra_code: str | None = None) -> SymptomItem:

@@ -298,3 +298,69 @@ def test_an_opted_out_patient_gets_an_acknowledgement_and_the_nurse_an_alert(cli
     assert replies()[-1] == "Thank you, we have recorded your report."  # no SMS for the urgent text
     [alert] = db.session.scalars(select(Alert).where(Alert.kind == "symptom")).all()
     assert "opted out" in alert.detail
+
+
+# --- item 6: terms recorded at once, grades pending --------------------------------------------
+
+def test_terms_are_recorded_at_once_with_grades_pending_then_filled(client, fake_twilio, patient, nurse, clock):
+    text(client, fake_twilio, patient.phone, "nausea and vomiting")
+    (report,) = nurse.get(f"/api/v1/patients/{patient.id}/symptom-reports").get_json()["items"]
+    assert report["status"] == "awaiting_answer"
+    pending = {i["ctcae_term"]: (i["patient_grade"], i["pending"]) for i in report["items"]}
+    assert pending == {"Nausea": (None, True), "Vomiting": (None, True)}
+    text(client, fake_twilio, patient.phone, "2")
+    (report,) = nurse.get(f"/api/v1/patients/{patient.id}/symptom-reports").get_json()["items"]
+    graded = {i["ctcae_term"]: (i["patient_grade"], i["pending"]) for i in report["items"]}
+    assert graded["Nausea"] == (2, False) and graded["Vomiting"] == (None, True) and len(report["items"]) == 2
+
+
+def test_an_expired_dialogue_keeps_what_was_said(client, fake_twilio, patient, nurse, clock):
+    from app.symptoms.services import close_abandoned_reports
+
+    text(client, fake_twilio, patient.phone, "nausea and vomiting")
+    assert close_abandoned_reports(clock.now() + timedelta(hours=13)) == 1  # the job, half a day later
+    db.session.commit()
+    (report,) = nurse.get(f"/api/v1/patients/{patient.id}/symptom-reports").get_json()["items"]
+    assert report["status"] == "complete"
+    assert sorted((i["ctcae_term"], i["patient_grade"], i["pending"]) for i in report["items"]) == [
+        ("Nausea", None, False), ("Vomiting", None, False)]
+
+
+# --- item 8: baselines --------------------------------------------------------------------------
+
+def test_baseline_is_recorded_audited_and_used_for_diarrhea(client, fake_twilio, patient, nurse):
+    url = f"/api/v1/patients/{patient.id}/baselines"
+    assert nurse.get(url).get_json() == {"stools_per_day": None, "recorded_on": None}
+    response = nurse.post(url, json={"stools_per_day": 2})
+    assert response.status_code == 201, response.get_json()
+    assert nurse.get(url).get_json()["stools_per_day"] == 2 and nurse.get(url).get_json()["recorded_on"]
+    assert nurse.post(url, json={"stools_per_day": -1}).status_code == 422
+    text(client, fake_twilio, patient.phone, "diarrhea 5 times today")
+    (report,) = nurse.get(f"/api/v1/patients/{patient.id}/symptom-reports").get_json()["items"]
+    [item] = [i for i in report["items"] if i["ctcae_term"] == "Diarrhea"]
+    assert item["measured_grade"] == 1  # 3 over a usual 2 a day: G1, not G2 over 0
+    assert report["diarrhea_baseline"] == {"stools_per_day": 2, "recorded": True}
+
+
+def test_without_a_baseline_the_report_says_zero_was_assumed(client, fake_twilio, patient, nurse):
+    text(client, fake_twilio, patient.phone, "diarrhea 5 times today")
+    (report,) = nurse.get(f"/api/v1/patients/{patient.id}/symptom-reports").get_json()["items"]
+    [item] = [i for i in report["items"] if i["ctcae_term"] == "Diarrhea"]
+    assert item["measured_grade"] == 2
+    assert report["diarrhea_baseline"] == {"stools_per_day": 0, "recorded": False}
+
+
+def test_a_baseline_after_c1d1_needs_a_reason(patient, nurse, clock):
+    from app.models import Visit
+
+    visit = db.session.scalars(select(Visit).where(Visit.patient_id == patient.id, Visit.kind == "haic")
+                               .order_by(Visit.target_date)).first()
+    visit.status, visit.actual_date = "completed", clock.now().date()
+    db.session.commit()
+    url = f"/api/v1/patients/{patient.id}/baselines"
+    assert nurse.post(url, json={"stools_per_day": 3}).status_code == 422
+    assert nurse.post(url, json={"stools_per_day": 3, "reason": "history taken late"}).status_code == 201
+    from app.models import AuditEntry
+
+    [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "baseline_recorded")).all()
+    assert entry.reason == "history taken late"
