@@ -51,6 +51,8 @@ def _refusal(patient: Patient) -> str | None:
         return "patient opted out of SMS"
     if patient.status in NO_SMS_STATUSES:
         return f"patient is {patient.status}"
+    if getattr(patient, "sms_paused_reason", None):
+        return f"messages paused: {patient.sms_paused_reason}"
     return None
 
 

@@ -1,4 +1,4 @@
-"""inbox for inbound SMS and receipts; alerts without a patient; patient baselines
+"""inbox for inbound SMS and receipts; alerts without a patient; patient baselines; SMS paused
 
 Revision ID: 0009
 Revises: 0007
@@ -56,6 +56,8 @@ def upgrade():
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_patient_baselines_patient_id", "patient_baselines", ["patient_id"], unique=False)
+    with op.batch_alter_table("patients", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("sms_paused_reason", sa.String(length=200), nullable=True))
     with op.batch_alter_table("alerts", schema=None) as batch_op:
         batch_op.alter_column("patient_id", existing_type=sa.Integer(), nullable=True)
         batch_op.alter_column("site_id", existing_type=sa.Integer(), nullable=True)
@@ -66,6 +68,8 @@ def downgrade():
     with op.batch_alter_table("alerts", schema=None) as batch_op:
         batch_op.alter_column("site_id", existing_type=sa.Integer(), nullable=False)
         batch_op.alter_column("patient_id", existing_type=sa.Integer(), nullable=False)
+    with op.batch_alter_table("patients", schema=None) as batch_op:
+        batch_op.drop_column("sms_paused_reason")
     op.drop_index("ix_patient_baselines_patient_id", table_name="patient_baselines")
     op.drop_table("patient_baselines")
     op.drop_index("ix_inbox_due", table_name="inbox")

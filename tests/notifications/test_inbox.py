@@ -364,3 +364,30 @@ def test_a_baseline_after_c1d1_needs_a_reason(patient, nurse, clock):
 
     [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "baseline_recorded")).all()
     assert entry.reason == "history taken late"
+
+
+# --- item 11: "reported deceased" ----------------------------------------------------------------
+
+def test_reported_deceased_opens_a_record_death_task_and_pauses_messages(patient, coordinator, clock, dispatcher,
+                                                                          fake_twilio):
+    from app.notifications import outbox
+
+    response = coordinator.post(f"/api/v1/patients/{patient.id}/contacts",
+                                json={"channel": "phone", "outcome": "reported_deceased",
+                                      "contacted_at": clock.now().isoformat()})
+    assert response.status_code == 201, response.get_json()
+    [alert] = coordinator.get("/api/v1/alerts?kind=record_death").get_json()["items"]
+    assert alert["patient_id"] == patient.id
+    db.session.refresh(patient)
+    assert patient.sms_paused_reason
+    message = outbox.enqueue(to_number=patient.phone, body="your visit", purpose="reminder", now=clock.now(),
+                             patient=patient)
+    db.session.commit()
+    dispatcher.sweep()
+    db.session.refresh(message)
+    assert message.status == "cancelled" and "paused" in message.error_message
+    # a later proof of life lifts the pause
+    coordinator.post(f"/api/v1/patients/{patient.id}/contacts",
+                     json={"channel": "phone", "outcome": "reached", "contacted_at": clock.now().isoformat()})
+    db.session.refresh(patient)
+    assert patient.sms_paused_reason is None
