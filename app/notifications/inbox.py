@@ -395,7 +395,11 @@ def process_soon() -> None:
     if mode == "inline":
         from app.common.clock import utcnow
 
-        process_inbox(utcnow(), limit=50)
+        try:
+            process_inbox(utcnow(), limit=50)
+        except DBAPIError:  # stored (or spooled) already: the answer stays 2xx, the job retries
+            db.session.rollback()
+            log.warning("inbox: inline processing failed; left for the job", exc_info=True)
     elif mode == "background":
         app = current_app._get_current_object()
         with _workers_lock:

@@ -29,16 +29,16 @@ def _empty_twiml():
 def sms_inbound():
     """Twilio's inbound-message webhook: verified, stored in the inbox (its own commit, or the
     local spool when the database is down), answered; processed right after, off the answer."""
-    if inbox.accept_inbound(received_at=utcnow(), **twilio_webhook.inbound_text()) is not None:
-        inbox.process_soon()
+    inbox.accept_inbound(received_at=utcnow(), **twilio_webhook.inbound_text())
+    inbox.process_soon()  # also after spooling: the worker replays the spool once the database is back
     return _empty_twiml()
 
 
 @blp.route("/sms/status", methods=["POST"])
 def sms_status():
     """Twilio's status callback: stored like an inbound text; moves the outbox row forward, never back."""
-    if inbox.accept_receipt(received_at=utcnow(), **twilio_webhook.receipt()) is not None:
-        inbox.process_soon()
+    inbox.accept_receipt(received_at=utcnow(), **twilio_webhook.receipt())
+    inbox.process_soon()
     return Response(status=204)
 
 
