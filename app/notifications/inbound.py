@@ -133,7 +133,8 @@ def _without_repeats(patient: Patient, replies: list[Reply]) -> list[Reply]:
     """The same text never goes to one patient twice in a row (this turn's or the last one sent)."""
     last = db.session.scalar(select(Message.body).where(
         Message.direction == "outbound", Message.patient_id == patient.id,
-        Message.purpose.in_((REPLY_PURPOSE, URGENT_REPLY_PURPOSE)), Message.status != "cancelled")
+        Message.purpose.in_((REPLY_PURPOSE, URGENT_REPLY_PURPOSE, inbound_handlers.ACKNOWLEDGEMENT)),
+        Message.status != "cancelled")
         .order_by(Message.id.desc()).limit(1))
     kept = []
     for reply in replies:

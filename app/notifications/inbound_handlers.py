@@ -12,6 +12,9 @@ from typing import Callable, Sequence
 
 REPLY = "reply"  # an answer to the patient's own message
 URGENT_REPLY = "urgent_reply"  # "call now / go to emergency": watched for lateness
+# "We got your message", the one text an opted-out patient still gets for a symptom they sent
+# (the provider may block it; send_policy does not).
+ACKNOWLEDGEMENT = "acknowledgement"
 
 
 @dataclass(frozen=True)
@@ -20,10 +23,13 @@ class Reply:
 
     text: str
     urgent: bool = False
+    acknowledgement: bool = False
 
     @property
     def purpose(self) -> str:
-        return URGENT_REPLY if self.urgent else REPLY
+        if self.urgent:
+            return URGENT_REPLY
+        return ACKNOWLEDGEMENT if self.acknowledgement else REPLY
 
 
 TextHandler = Callable[..., Sequence["Reply | str"]]

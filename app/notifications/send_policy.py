@@ -17,6 +17,8 @@ from app.notifications.reminders import Decision
 # Confirmations of STOP/START/HELP go out whatever the patient's state: they answer the
 # patient's own keyword, and carriers expect them.
 KEYWORD_PURPOSE = "keyword"
+# The acknowledgement of a symptom an opted-out patient texted: they wrote to us first.
+ACKNOWLEDGEMENT_PURPOSE = "acknowledgement"
 # Messages the study starts on its own wait for the end of quiet hours and count against
 # the daily budget; replies to a patient who has just written (symptom questions, the
 # urgent "call now"), keyword confirmations and nurse pages are never held by either
@@ -31,7 +33,7 @@ def decide(message: Message, patient: Patient | None, now: datetime, sent_today:
     if patient is None:  # a nurse being paged, or an unknown sender's single reply
         return _expiry(message, now) or Decision("send", body=message.body)
     if message.purpose != KEYWORD_PURPOSE:
-        refusal = _refusal(patient)
+        refusal = _refusal(patient, message.purpose)
         if refusal:
             return Decision("cancel", reason=refusal)
     decision = _expiry(message, now)
@@ -46,8 +48,8 @@ def decide(message: Message, patient: Patient | None, now: datetime, sent_today:
     return _timing(message, patient, now, sent_today, budget) or Decision("send", body=body)
 
 
-def _refusal(patient: Patient) -> str | None:
-    if patient.sms_opted_out:
+def _refusal(patient: Patient, purpose: str) -> str | None:
+    if patient.sms_opted_out and purpose != ACKNOWLEDGEMENT_PURPOSE:
         return "patient opted out of SMS"
     if patient.status in NO_SMS_STATUSES:
         return f"patient is {patient.status}"

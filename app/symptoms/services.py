@@ -65,7 +65,7 @@ def handle_inbound_sms(actor, now: datetime, patient: Patient, message: Message)
             return []
         language = _written_language(message.body) or patient.language
         return [Reply(render("escalated" if outcome.escalations else "recorded", language,
-                             phone=patient.site.phone or ""))]
+                             phone=patient.site.phone or ""), acknowledgement=True)]
     return [Reply(text, urgent=urgent and index == 0) for index, text in enumerate(outcome.replies)]
 
 

@@ -54,7 +54,7 @@ def entries():
 
 
 def replies():
-    return [m.body for m in outbound() if m.purpose in ("reply", "urgent_reply", "keyword")]
+    return [m.body for m in outbound() if m.purpose in ("reply", "urgent_reply", "keyword", "acknowledgement")]
 
 
 def test_a_text_is_stored_in_the_inbox_then_processed_once(client, fake_twilio, patient):
@@ -132,7 +132,7 @@ def test_a_crashed_processor_leaves_the_row_to_another_sweep(app, clock):
 
 
 def test_when_the_database_refuses_the_text_is_spooled_answered_and_replayed_once(
-        app, client, fake_twilio, patient, monkeypatch, tmp_path):
+        app, client, fake_twilio, patient, monkeypatch, tmp_path, clock):
     real_insert = inbox.insert_entry
 
     def database_down(values, engine=None):
@@ -151,7 +151,7 @@ def test_when_the_database_refuses_the_text_is_spooled_answered_and_replayed_onc
     copy.write_bytes(first.read_bytes())
     assert inbox.replay_spool() == 3 and inbox.spooled_count() == 0
     assert [e.body for e in entries()] == ["feel sick", "fever 38.4"]
-    inbox.process_inbox(inbox.utcnow() if hasattr(inbox, "utcnow") else entries()[0].received_at)
+    inbox.process_inbox(clock.now())
     assert {e.state for e in entries()} == {"done"}
     assert len(db.session.scalars(select(Message).where(Message.direction == "inbound")).all()) == 2
 
@@ -290,10 +290,13 @@ def test_help_describes_symptom_reporting(client, fake_twilio, patient):
     assert "symptom" in replies()[-1]
 
 
-def test_an_opted_out_patient_gets_an_acknowledgement_and_the_nurse_an_alert(client, fake_twilio, patient):
+def test_an_opted_out_patient_gets_an_acknowledgement_and_the_nurse_an_alert(client, fake_twilio, patient,
+                                                                             dispatcher):
     text(client, fake_twilio, patient.phone, "STOP")
     text(client, fake_twilio, patient.phone, "feel sick")
     assert replies()[-1] == "Thank you, we have recorded your report."
+    dispatcher.sweep()
+    assert fake_twilio.messages[-1]["body"] == "Thank you, we have recorded your report."  # not cancelled
     text(client, fake_twilio, patient.phone, "chest pain")
     assert replies()[-1] == "Thank you, we have recorded your report."  # no SMS for the urgent text
     [alert] = db.session.scalars(select(Alert).where(Alert.kind == "symptom")).all()
