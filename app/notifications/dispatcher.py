@@ -29,6 +29,10 @@ from app.notifications.send_policy import DEFAULT_DAILY_BUDGET, decide
 log = logging.getLogger(__name__)
 ACTOR = "sms-dispatcher"
 _BUDGET_LOOKBACK = timedelta(hours=40)  # covers any local day around now, in any zone
+# An urgent reply or a nurse page that the provider throttled or failed is retried as fast as
+# allowed (PROTOCOL.md: it must reach the provider within 60 s), not on the 30 s-doubling policy.
+URGENT_PURPOSES = frozenset({"urgent_reply", "alert"})
+URGENT_RETRY = RetryPolicy(base_delay=timedelta(seconds=2), max_delay=timedelta(seconds=15), max_attempts=12)
 
 
 @dataclass
@@ -94,8 +98,8 @@ class Dispatcher:
         # One task per recipient sends that recipient's messages one after another, in the
         # order they were written (ids); different recipients go in parallel.
         by_recipient: dict[str, list[tuple]] = {}
-        for message_id, attempts, to, body in to_send:
-            by_recipient.setdefault(to, []).append((message_id, attempts, body))
+        for message_id, attempts, to, body, purpose in to_send:
+            by_recipient.setdefault(to, []).append((message_id, attempts, body, purpose))
         futures = {self.pool.submit(self._send_in_order, to, sorted(rows)): sorted(rows) for to, rows in by_recipient.items()}
         pending = set(futures)
         while pending:
@@ -104,12 +108,12 @@ class Dispatcher:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             _relax_commit_durability()
             for future in done:
-                for (message_id, attempts, body), result in zip(futures[future], future.result()):
-                    self._record(message_id, token, attempts, body, result, stats)
+                for (message_id, attempts, body, purpose), result in zip(futures[future], future.result()):
+                    self._record(message_id, token, attempts, body, result, stats, purpose)
             db.session.commit()
 
     def _send_in_order(self, to: str, rows: list[tuple]) -> list[SendResult]:
-        return [self._send(to, body, message_id) for message_id, _attempts, body in rows]
+        return [self._send(to, body, message_id) for message_id, _attempts, body, _purpose in rows]
 
     def _decide_batch(self, ids, token, stats) -> list[tuple]:
         now = utcnow()
@@ -122,7 +126,7 @@ class Dispatcher:
             sent_today = _sent_today(sent_times, patient, now)
             decision = decide(message, patient, now, sent_today, self.daily_budget)
             if decision.action == "send":
-                to_send.append((message.id, message.attempts, message.to_number, decision.body))
+                to_send.append((message.id, message.attempts, message.to_number, decision.body, message.purpose))
                 if patient is not None:
                     sent_times.setdefault(patient.id, []).append(now)
             elif decision.action == "cancel":
@@ -141,13 +145,15 @@ class Dispatcher:
             log.exception("gateway raised for message %s", message_id)
             return SendResult(None, "failed", None, f"{type(error).__name__}: {error}", retryable=True)
 
-    def _record(self, message_id, token, attempts, body, result: SendResult, stats: SweepStats) -> None:
+    def _record(self, message_id, token, attempts, body, result: SendResult, stats: SweepStats,
+                purpose: str | None = None) -> None:
         now = utcnow()
+        policy = URGENT_RETRY if purpose in URGENT_PURPOSES else self.policy
         if result.ok:
             settled = outbox.mark_sent(message_id, token, now, result.provider_sid, body)
             stats.sent += settled
-        elif should_retry(attempts, result.retryable, self.policy):
-            at = next_attempt_at(now, attempts, True, self.rng(), self.policy)
+        elif should_retry(attempts, result.retryable, policy):
+            at = next_attempt_at(now, attempts, True, self.rng(), policy)
             settled = outbox.mark_retry(message_id, token, at, result.error_code, result.error_message)
             stats.retried += settled
         else:

@@ -169,3 +169,14 @@ def test_withdrawn_patients_get_nothing(patient, clock, dispatcher, fake_twilio)
     assert dispatcher.sweep().cancelled == 1
     assert db.session.get(Message, message_id).error_message == "patient is withdrawn"
     assert outbound(status="cancelled")[0].id == message_id
+
+
+def test_a_throttled_urgent_reply_is_retried_within_seconds(patient, clock, dispatcher, fake_twilio):
+    """PROTOCOL.md: an urgent reply reaches the provider within 60 s; throttling is retried fast."""
+    fake_twilio.fail_next(1, 429, 20429)
+    urgent = queue(patient, clock, body="call now", purpose="urgent_reply")
+    ordinary = queue(patient, clock, body="later", purpose="checkin")
+    fake_twilio.fail_next(1, 429, 20429)
+    dispatcher.sweep()
+    waits = {m: db.session.get(Message, m).next_attempt_at - clock.now() for m in (urgent, ordinary)}
+    assert waits[urgent] <= timedelta(seconds=2) < timedelta(seconds=15) <= waits[ordinary]
