@@ -363,6 +363,7 @@ class _Worker:
     def __init__(self, app):
         self.app = app
         self.wake = threading.Event()
+        self.stopping = False
         self.pid = os.getpid()
         self.thread = threading.Thread(target=self._run, name="inbox-worker", daemon=True)
         self.thread.start()
@@ -370,9 +371,11 @@ class _Worker:
     def _run(self) -> None:
         from app.common.clock import utcnow
 
-        while True:
+        while not self.stopping:
             self.wake.wait(timeout=30)
             self.wake.clear()
+            if self.stopping:
+                return
             try:
                 with self.app.app_context():
                     replay_spool()
@@ -385,6 +388,16 @@ class _Worker:
 
 _workers: dict[int, _Worker] = {}
 _workers_lock = threading.Lock()
+
+
+def stop_worker(app) -> None:
+    """Stop this process's inbox worker for `app` (tests; a process exit stops it anyway)."""
+    with _workers_lock:
+        worker = _workers.pop(id(app), None)
+    if worker is not None:
+        worker.stopping = True
+        worker.wake.set()
+        worker.thread.join(timeout=10)
 
 
 def process_soon() -> None:

@@ -179,6 +179,7 @@ def test_a_ten_second_outage_under_load_loses_nothing_and_processes_each_text_on
         stop.set()
         for thread in threads:
             thread.join()
+        inbox.stop_worker(app)
     assert answers == Counter({200: len(sent)}) and during > 20, (answers, during)
     with app.app_context():
         # The scheduler's job, run by hand until all is done; rows claimed by a sweep that lost
