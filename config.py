@@ -35,6 +35,14 @@ class Config:
         self.TWILIO_FROM_NUMBER = _env("TWILIO_FROM_NUMBER")
         self.TWILIO_MESSAGING_SERVICE_SID = _env("TWILIO_MESSAGING_SERVICE_SID")
         self.TWILIO_API_BASE_URL = _env("TWILIO_API_BASE_URL")
+        # Inbound SMS: processed by a background thread of the web process right after the
+        # webhook stored it ("background"), only by the scheduler's job ("job"), or in the
+        # request itself ("inline", tests). INBOX_SPOOL_DIR: where texts go while the
+        # database is down (default: <instance>/inbox-spool).
+        self.INBOX_PROCESSING = _env("INBOX_PROCESSING", "background")
+        self.INBOX_SPOOL_DIR = _env("INBOX_SPOOL_DIR")
+        self.INBOX_MAX_ATTEMPTS = int(_env("INBOX_MAX_ATTEMPTS", 5))
+        self.URGENT_PAGE_MAX_WAIT_S = int(_env("URGENT_PAGE_MAX_WAIT_S", 120))
         self.PROTOCOL_VERSION = _env("PROTOCOL_VERSION", "NCT06184841-v1")
         self.API_TITLE = "HAIC-Track"
         self.API_VERSION = "v1"
@@ -60,6 +68,7 @@ class TestingConfig(Config):
         # Fast hashing keeps the suite quick; production keeps scrypt.
         self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
         self.SMS_BACKEND = "console"
+        self.INBOX_PROCESSING = "inline"
 
 
 class ProductionConfig(Config):

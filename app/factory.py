@@ -12,8 +12,7 @@ from flask_smorest import Api
 
 from app.auth.services import resolve_token
 from app.extensions import db, migrate
-from app.notifications.inbound_handlers import register_text_handler
-from app.symptoms.services import handle_inbound_text
+from app.symptoms.services import install as install_symptom_handler
 
 # One line per domain; each module exposes `blp` (a flask_smorest.Blueprint).
 BLUEPRINTS = (
@@ -51,6 +50,7 @@ JOB_MODULES = (
     "app.adverse_events.jobs",
     "app.symptoms.jobs",
     "app.labs.jobs",
+    "app.alerts.jobs",
 )
 
 
@@ -122,13 +122,16 @@ def _register_jobs():
 
 def _register_inbound_handlers():
     """Domains plug into inbound SMS here: notifications never imports them."""
-    register_text_handler(lambda actor, now, patient, message: handle_inbound_text(now, patient, message))
+    install_symptom_handler()  # symptoms registers its handler (urgent replies marked) with notifications
 
 
 def health():
     try:
         db.session.execute(text("SELECT 1"))
-        return jsonify(status="ok", database="ok")
+        from app.common.clock import utcnow
+        from app.notifications.inbox import health as inbox_health
+
+        return jsonify(status="ok", database="ok", inbox=inbox_health(utcnow()))
     except Exception:  # the probe must answer even when the database does not
         db.session.rollback()
         return jsonify(status="degraded", database="unavailable"), 503

@@ -1,11 +1,14 @@
-"""Inbound SMS round trip: a signed Twilio webhook through the Flask test client, graded and committed.
+"""Inbound SMS in two steps, as the inbox runs them (issue 11 item 4):
 
-    .venv/bin/python bench/inbound_webhook.py [MESSAGES]
+1. the webhook's answer rate: a signed Twilio webhook through the Flask test client that
+   only verifies, stores the inbox row (its own commit) and answers (target >= 300/s);
+2. the inbox processing rate: `process_inbox` over those rows — proof of life, the symptom
+   dialogue on the patient's open report, items/alerts/pages and replies to the outbox.
 
-Each request verifies the signature, stores the message, proves life, runs the symptom
-dialogue on the patient's open report, writes items/alerts/pages and replies to the outbox,
-and commits. A migrated SQLite file (or TEST_DATABASE_URL) as in the tests; 20 patients
-texting in turn from the labelled corpus, answering questions with numbers.
+    .venv/bin/python bench/inbound_webhook.py [MESSAGES] [THREADS]
+
+A migrated SQLite file (or TEST_DATABASE_URL) as in the tests; 20 patients texting in turn
+from the labelled corpus, answering questions with numbers.
 """
 import statistics
 import sys
@@ -32,8 +35,9 @@ PATIENTS = 20
 
 def make_app():
     config = TestingConfig()
-    config.SQLALCHEMY_DATABASE_URI = TestDatabase().fresh_url()
+    config.SQLALCHEMY_DATABASE_URI = TestDatabase().reset()
     config.PUBLIC_BASE_URL, config.TWILIO_AUTH_TOKEN, config.ENROLLMENT_TARGET = BASE, TOKEN, 1000
+    config.INBOX_PROCESSING = "job"  # the webhook only stores; step 2 processes
     return build_app(config, clock=FrozenClock(FROZEN_NOW))
 
 
@@ -77,24 +81,55 @@ def run(client, phones, count, prefix="SM"):
     return latencies
 
 
+def run_concurrently(app, phones, count, threads):
+    """Step 1 as a web server sees it: `threads` clients at once (gunicorn workers x threads)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    share = count // threads
+
+    def one(worker):
+        with app.app_context():
+            return run(app.test_client(), phones, share, prefix=f"T{worker}")
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        latencies = [x for part in pool.map(one, range(threads)) for x in part]
+    return latencies, time.perf_counter() - started
+
+
 def main():
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    threads = int(sys.argv[2]) if len(sys.argv) > 2 else 8
     app = make_app()
     with app.app_context():
+        from app.extensions import db
+        from app.models import Alert, SymptomReport
+        from app.notifications.inbox import process_inbox
+
         client = app.test_client()
         phones = enroll_patients(app, client)
         run(client, phones, 20, prefix="WU")  # warm-up: imports, lexicon, caches
+        process_inbox(FROZEN_NOW, limit=100)
         latencies = run(client, phones, count)
-        from app.extensions import db
-        from app.models import Alert, SymptomReport
-
+        concurrent, wall = run_concurrently(app, phones, count, threads)
+        started, processed = time.perf_counter(), 0
+        while True:
+            stats = process_inbox(FROZEN_NOW, limit=200)
+            processed += stats.done
+            if not stats.claimed:
+                break
+        processing = time.perf_counter() - started
         reports = db.session.query(SymptomReport).count()
         alerts = db.session.query(Alert).count()
     total = sum(latencies)
     p95 = statistics.quantiles(latencies, n=20)[18]
-    print(f"{count} signed inbound SMS in {total:.2f} s: {count / total:.0f} messages/s, "
-          f"median {statistics.median(latencies) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms "
-          f"({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}; {reports} reports, {alerts} alerts)")
+    backend = app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]
+    print(f"webhook (verify, store, answer): {count} signed inbound SMS in {total:.2f} s: {count / total:.0f}/s, "
+          f"median {statistics.median(latencies) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms ({backend})")
+    print(f"webhook with {threads} concurrent clients: {len(concurrent)} in {wall:.2f} s: "
+          f"{len(concurrent) / wall:.0f}/s, p95 {statistics.quantiles(concurrent, n=20)[18] * 1000:.1f} ms")
+    print(f"inbox processing: {processed} texts in {processing:.2f} s: {processed / processing:.0f}/s "
+          f"({reports} reports, {alerts} alerts)")
 
 
 if __name__ == "__main__":

@@ -5,13 +5,23 @@ from app.common.pagination import ListArgs
 from app.common.statuses import AlertStatus
 
 
+def _site_code(alert):
+    if alert.patient is not None:
+        return alert.patient.site.code
+    from app.extensions import db
+    from app.models import Site
+
+    site = db.session.get(Site, alert.site_id) if alert.site_id else None
+    return site.code if site else None  # an unmatched text nobody knows the site of
+
+
 class AlertSchema(Schema):
     id = fields.Integer()
     kind = fields.String(metadata={"description": "symptom, symptom_unclear, sae_deadline, sms_unreachable, ..."})
     status = fields.String(metadata={"description": "open | acknowledged"})
-    patient_id = fields.Integer()
-    study_id = fields.Function(lambda a: a.patient.study_id)
-    site = fields.Function(lambda a: a.patient.site.code)
+    patient_id = fields.Integer(allow_none=True)
+    study_id = fields.Function(lambda a: a.patient.study_id if a.patient else None)
+    site = fields.Function(lambda a: _site_code(a))
     ctcae_term = fields.String(allow_none=True)
     grade = fields.Integer(allow_none=True)
     reasons = fields.List(fields.String())

@@ -12,6 +12,7 @@ from __future__ import annotations
 TIMESTAMP = "Timestamp, ISO 8601 with offset (stored in UTC)."
 DATE = "Date YYYY-MM-DD (the site's local calendar date)."
 NAMES = {
+    "stools_per_day": "The patient's usual number of stools per day before treatment (the diarrhea baseline, CTCAE v5.0).",
     "evidence": "What the candidate rests on: the symptom item or the lab result (value, unit, limit).",
     "results": "The lab results of this collection (one per test).",
     "readiness": "HAIC go/no-go from the pre-cycle labs (D1-3..D1): ready, labs_missing, hold (with the failing values and limits) or not_applicable.",

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from sqlalchemy import func, select
 
+from app.common.alerts import open_alert
 from app.common.audit import log_change
 from app.common.access import scope_to_site
 from app.common.problems import ValidationProblem
@@ -24,6 +25,8 @@ from app.schedules.protocol import load_protocol
 TRACKED_STATUSES = ("on_treatment", "follow_up", "withdrawn", "lost_to_follow_up")
 # Any of these ends treatment and starts the survival follow-up grid.
 TREATMENT_ENDING = ("end_of_treatment", "progression", "withdrawal", "lost_to_follow_up")
+REPORTED_DECEASED = "reported_deceased"
+RECORD_DEATH_ALERT = "record_death"
 CONTACT_AUDITED = ("contacted_at", "contact_date", "channel", "outcome", "notes", "event_id")
 
 
@@ -135,4 +138,28 @@ def record_contact(actor, now, patient, *, channel, outcome, contacted_at=None, 
     db.session.flush()
     log_change(actor, now, "contact", "contact_attempt", attempt.id,
            after={name: getattr(attempt, name) for name in CONTACT_AUDITED}, site_id=patient.site_id)
+    if outcome == REPORTED_DECEASED:
+        _reported_deceased(actor, now, patient, attempt)
+    elif outcome in ALIVE_OUTCOMES and patient.sms_paused_reason:
+        _set_pause(actor, now, patient, None, "proof of life after a report of death")
     return attempt
+
+
+def _reported_deceased(actor, now, patient, attempt) -> None:
+    """Someone said the patient died: a task to record the death (date, source) and no more
+    texts to that phone until it is recorded or disproved (issue 11 item 11)."""
+    if patient.status != "deceased":
+        open_alert(now, RECORD_DEATH_ALERT, patient.site_id, patient.id,
+                   f"Patient {patient.study_id} was reported deceased ({attempt.channel} contact on "
+                   f"{attempt.contact_date.isoformat()}{': ' + attempt.notes if attempt.notes else ''}). "
+                   f"Confirm and record the death (POST /api/v1/patients/{patient.id}/events, type death).",
+                   reasons=[RECORD_DEATH_ALERT])
+    _set_pause(actor, now, patient, f"reported deceased on {attempt.contact_date.isoformat()}", "reported deceased")
+
+
+def _set_pause(actor, now, patient, reason, why) -> None:
+    before = patient.sms_paused_reason
+    patient.sms_paused_reason = reason
+    log_change(actor, now, "sms:pause" if reason else "sms:resume", "patient", patient.id,
+               before={"sms_paused_reason": before}, after={"sms_paused_reason": reason}, reason=why,
+               site_id=patient.site_id)

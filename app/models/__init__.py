@@ -2,11 +2,13 @@
 from app.models.adverse_event import AdverseEvent, AdverseEventGrade, SymptomReview
 from app.models.assessment import TumorAssessment
 from app.models.audit import AuditEntry
+from app.models.baseline import PatientBaseline
 from app.models.contact import ContactAttempt
 from app.models.ctcae import CtcaeTerm
 from app.models.idempotency import IdempotencyRecord
 from app.models.job_run import JobRun
 from app.models.lab import LabAeCandidate, LabCollection, LabResult
+from app.models.inbox import InboxEntry
 from app.models.message import Message
 from app.models.patient import Patient, PatientEvent
 from app.models.screening import Screening
@@ -36,3 +38,5 @@ __all__ += ["ContactAttempt", "TumorAssessment"]
 __all__ += ["CtcaeTerm"]
 __all__ += ["JobRun"]
 __all__ += ["LabAeCandidate", "LabCollection", "LabResult"]
+__all__ += ["InboxEntry"]
+__all__ += ["PatientBaseline"]

@@ -30,6 +30,9 @@ class Patient(TimestampMixin, VersionedMixin, db.Model):
     sms_opted_out: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     sms_opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sms_unreachable: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Set when someone reported the patient deceased and the death is not yet recorded: no
+    # reminder or question may reach the family meanwhile. Cleared by a later proof of life.
+    sms_paused_reason: Mapped[str | None] = mapped_column(String(200))
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     enrolled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     last_contact_date: Mapped[date | None] = mapped_column(Date)

@@ -49,8 +49,10 @@ class Alert(TimestampMixin, VersionedMixin, db.Model):
     __table_args__ = (CheckConstraint(check_in("status", AlertStatus), name="status"),)  # migration 0008
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), nullable=False, index=True)
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), nullable=False, index=True)
+    # Both null for an alert about no patient (a text from an unknown number); the site is
+    # null when nobody knows whose it is, and then only admins see it.
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"), index=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"), index=True)
     kind: Mapped[str] = mapped_column(String(30), nullable=False)  # symptom, sae_deadline, sms_unreachable, ...
     status: Mapped[str] = mapped_column(String(16), nullable=False, default=AlertStatus.OPEN)
     ctcae_term: Mapped[str | None] = mapped_column(String(120))

@@ -31,6 +31,10 @@ from app.notifications.templates import RenderedSms
 log = logging.getLogger(__name__)
 ACTOR = "sms-dispatcher"
 _BUDGET_LOOKBACK = timedelta(hours=40)  # covers any local day around now, in any zone
+# An urgent reply or a nurse page that the provider throttled or failed is retried as fast as
+# allowed (PROTOCOL.md: it must reach the provider within 60 s), not on the 30 s-doubling policy.
+URGENT_PURPOSES = frozenset({"urgent_reply", "alert"})
+URGENT_RETRY = RetryPolicy(base_delay=timedelta(seconds=2), max_delay=timedelta(seconds=15), max_attempts=12)
 
 
 @dataclass
@@ -93,8 +97,13 @@ class Dispatcher:
     def _process(self, ids: list[int], token: str, stats: SweepStats) -> None:
         to_send = self._decide_batch(ids, token, stats)
         db.session.commit()
-        futures = {self.pool.submit(self._send, to, sms, message_id): (message_id, attempts, sms)
-                   for message_id, attempts, to, sms in to_send}
+        # One task per recipient sends that recipient's messages one after another, in the
+        # order they were written (ids); different recipients go in parallel.
+        by_recipient: dict[str, list[tuple]] = {}
+        for message_id, attempts, to, sms, purpose in to_send:
+            by_recipient.setdefault(to, []).append((message_id, attempts, sms, purpose))
+        futures = {self.pool.submit(self._send_in_order, to, _by_id(rows)): _by_id(rows)
+                   for to, rows in by_recipient.items()}
         pending = set(futures)
         while pending:
             # Record every answer that has arrived in one transaction: one commit per
@@ -102,9 +111,12 @@ class Dispatcher:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             _relax_commit_durability()
             for future in done:
-                message_id, attempts, sms = futures[future]
-                self._record(message_id, token, attempts, sms, future.result(), stats)
+                for (message_id, attempts, sms, purpose), result in zip(futures[future], future.result()):
+                    self._record(message_id, token, attempts, sms, result, stats, purpose)
             db.session.commit()
+
+    def _send_in_order(self, to: str, rows: list[tuple]) -> list[SendResult]:
+        return [self._send(to, sms, message_id) for message_id, _attempts, sms, _purpose in rows]
 
     def _decide_batch(self, ids, token, stats) -> list[tuple]:
         now = utcnow()
@@ -117,7 +129,7 @@ class Dispatcher:
             sent_today = _sent_today(sent_times, patient, now)
             decision = decide(message, patient, now, sent_today, self.daily_budget)
             if decision.action == "send":
-                to_send.append((message.id, message.attempts, message.to_number, decision.sms))
+                to_send.append((message.id, message.attempts, message.to_number, decision.sms, message.purpose))
                 if patient is not None:
                     sent_times.setdefault(patient.id, []).append(now)
             elif decision.action == "cancel":
@@ -136,13 +148,15 @@ class Dispatcher:
             log.exception("gateway raised for message %s", message_id)
             return SendResult(None, "failed", None, f"{type(error).__name__}: {error}", retryable=True)
 
-    def _record(self, message_id, token, attempts, sms, result: SendResult, stats: SweepStats) -> None:
+    def _record(self, message_id, token, attempts, sms, result: SendResult, stats: SweepStats,
+                purpose: str | None = None) -> None:
         now = utcnow()
+        policy = URGENT_RETRY if purpose in URGENT_PURPOSES else self.policy
         if result.ok:
             settled = outbox.mark_sent(message_id, token, now, result.provider_sid, sms)
             stats.sent += settled
-        elif should_retry(attempts, result.retryable, self.policy):
-            at = next_attempt_at(now, attempts, True, self.rng(), self.policy)
+        elif should_retry(attempts, result.retryable, policy):
+            at = next_attempt_at(now, attempts, True, self.rng(), policy)
             settled = outbox.mark_retry(message_id, token, at, result.error_code, result.error_message)
             stats.retried += settled
         else:
@@ -201,3 +215,8 @@ def _sent_today(sent_times: dict, patient: Patient | None, now: datetime) -> int
         return 0
     day_start, day_end = local_day_bounds(now, patient.site.timezone)
     return sum(1 for sent in sent_times.get(patient.id, []) if day_start <= sent < day_end)
+
+
+def _by_id(rows: list[tuple]) -> list[tuple]:
+    """A recipient's messages in the order they were written (rows start with the message id)."""
+    return sorted(rows, key=lambda row: row[0])

@@ -31,3 +31,17 @@ def sweep_outbox(now: datetime, batch_size: int | None = None) -> dict:
 def plan_due_reminders(now: datetime) -> dict:
     """Queue the visit reminders due soon (their text is decided again at send time)."""
     return {"planned": plan_reminders(now)}
+
+
+INBOX_SWEEP = timedelta(seconds=15)  # the safety net behind the web process's own processing, and retries
+
+
+@job("inbox", every=INBOX_SWEEP)
+def process_inbox(now: datetime) -> dict:
+    """Replay texts spooled while the database was down, then process the inbox (retries too).
+    Each text commits with its effects (the inbox's own transactions, like the outbox sweep)."""
+    from app.notifications import inbox
+
+    replayed = inbox.replay_spool()
+    return {**inbox.process_inbox(now, limit=500).as_dict(), "replayed": replayed}
+

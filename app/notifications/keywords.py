@@ -16,9 +16,12 @@ class Keyword(str, enum.Enum):
 
 
 _KEYWORDS = {
-    **dict.fromkeys(["stop", "stopall", "unsubscribe", "cancel", "end", "quit", "退订", "td"], Keyword.OPT_OUT),
-    **dict.fromkeys(["start", "unstop"], Keyword.OPT_IN),
-    **dict.fromkeys(["help", "帮助"], Keyword.HELP),
+    # Twilio's default opt-out list (REVOKE and OPTOUT since 2024) and the domestic TD/退订.
+    **dict.fromkeys(["stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout", "opt out",
+                     "opt-out", "退订", "td"], Keyword.OPT_OUT),
+    # A Chinese patient opts back in without typing English: 恢复 ("resume"), 订阅 ("subscribe").
+    **dict.fromkeys(["start", "unstop", "恢复", "恢复接收", "订阅"], Keyword.OPT_IN),
+    **dict.fromkeys(["help", "info", "帮助"], Keyword.HELP),
 }
 # Punctuation people add around a keyword, in ASCII and the CJK forms NFKC leaves alone.
 _SURROUNDING_PUNCTUATION = " \t\r\n.,!?;:'\"。，！？；：、“”‘’()（）"
@@ -32,3 +35,13 @@ def normalise_body(body: str) -> str:
 def classify_keyword(body: str) -> Keyword | None:
     """The keyword this whole body is, or None for ordinary text."""
     return _KEYWORDS.get(normalise_body(body))
+
+
+def language_of(body: str) -> str | None:
+    """"zh" when the text has Chinese characters, "en" when it has Latin letters only, else None."""
+    text = body or ""
+    if any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text):
+        return "zh"
+    if any(ch.isascii() and ch.isalpha() for ch in text):
+        return "en"
+    return None

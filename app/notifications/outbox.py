@@ -34,7 +34,8 @@ def enqueue(*, to_number: str, sms: RenderedSms, purpose: str, now: datetime, pa
     if idempotency_key and _key_taken(idempotency_key):
         return None
     message = Message(direction="outbound", to_number=to_number, body=sms.text, purpose=purpose, status=MessageStatus.QUEUED,
-                      template_name=sms.template.name, template_params=template_params(sms.template),
+                      template_name=sms.template.name if sms.template else None,
+                      template_params=template_params(sms.template),
                       attempts=0, next_attempt_at=send_at or now, expires_at=expires_at,
                       idempotency_key=idempotency_key, visit_id=visit_id, user_id=user_id,
                       patient_id=getattr(patient, "id", None),

@@ -60,3 +60,11 @@ class MessageSchema(Schema):
     delivered_at = fields.AwareDateTime(allow_none=True)
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
+
+
+class StaffMessageListArgs(ListArgs):
+    unmatched = fields.Boolean(load_default=False, metadata={"description": "true: inbound texts from numbers that belong to no patient (to assign)."})
+
+
+class AssignMessageSchema(Schema):
+    patient_id = fields.Integer(required=True)

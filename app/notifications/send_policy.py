@@ -18,9 +18,14 @@ from app.notifications.reminders import Decision
 # Confirmations of STOP/START/HELP go out whatever the patient's state: they answer the
 # patient's own keyword, and carriers expect them.
 KEYWORD_PURPOSE = "keyword"
-# Messages the study starts on its own wait for the end of quiet hours; replies to a
-# patient who has just written (symptom questions) do not.
+# The acknowledgement of a symptom an opted-out patient texted: they wrote to us first.
+ACKNOWLEDGEMENT_PURPOSE = "acknowledgement"
+# Messages the study starts on its own wait for the end of quiet hours and count against
+# the daily budget; replies to a patient who has just written (symptom questions, the
+# urgent "call now"), keyword confirmations and nurse pages are never held by either
+# (PROTOCOL.md: an urgent reply reaches the provider within 60 s of the patient's text).
 QUIET_PURPOSES = frozenset({"reminder", "system", "checkin"})
+BUDGETED_PURPOSES = QUIET_PURPOSES
 DEFAULT_DAILY_BUDGET = 4
 
 
@@ -29,7 +34,7 @@ def decide(message: Message, patient: Patient | None, now: datetime, sent_today:
     if patient is None:  # a nurse being paged, or an unknown sender's single reply
         return _expiry(message, now) or Decision("send", sms=stored_sms(message))
     if message.purpose != KEYWORD_PURPOSE:
-        refusal = _refusal(patient)
+        refusal = _refusal(patient, message.purpose)
         if refusal:
             return Decision("cancel", reason=refusal)
     decision = _expiry(message, now)
@@ -44,11 +49,13 @@ def decide(message: Message, patient: Patient | None, now: datetime, sent_today:
     return _timing(message, patient, now, sent_today, budget) or Decision("send", sms=sms)
 
 
-def _refusal(patient: Patient) -> str | None:
-    if patient.sms_opted_out:
+def _refusal(patient: Patient, purpose: str) -> str | None:
+    if patient.sms_opted_out and purpose != ACKNOWLEDGEMENT_PURPOSE:
         return "patient opted out of SMS"
     if patient.status in NO_SMS_STATUSES:
         return f"patient is {patient.status}"
+    if getattr(patient, "sms_paused_reason", None):
+        return f"messages paused: {patient.sms_paused_reason}"
     return None
 
 
@@ -65,7 +72,7 @@ def _timing(message, patient, now, sent_today, budget) -> Decision | None:
         allowed = next_allowed_send_time(now, tz_name, start, end)
         if allowed > now:
             return _later(message, allowed, "quiet hours")
-    if message.purpose != KEYWORD_PURPOSE and sent_today >= budget:
+    if message.purpose in BUDGETED_PURPOSES and sent_today >= budget:
         return _later(message, _next_morning(now, tz_name, patient), f"daily budget of {budget} reached")
     return None
 

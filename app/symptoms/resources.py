@@ -13,7 +13,9 @@ from app.common.problems import NotFound
 from app.common.schemas import page_schema
 from app.extensions import db
 from app.models import Patient, SymptomReport
-from app.symptoms.schemas import SymptomReportCreateSchema, SymptomReportListArgs, SymptomReportSchema
+from app.symptoms import baselines
+from app.symptoms.schemas import (BaselineCreateSchema, BaselineSchema, SymptomReportCreateSchema,
+                                   SymptomReportListArgs, SymptomReportSchema)
 from app.symptoms.tablet import record_tablet_report
 
 blp = Blueprint("symptoms", __name__, url_prefix="/api/v1", description="Patient-reported symptoms")
@@ -60,3 +62,24 @@ def db_report(patient_id, report_id):
     if report is None or report.patient_id != patient_id:
         raise NotFound(f"No symptom report {report_id} for this patient.")
     return report
+
+
+@blp.route("/patients/<int:patient_id>/baselines", methods=["GET"])
+@requires(Capability.VIEW_PATIENTS)
+@blp.response(200, BaselineSchema)
+def get_baseline(patient_id):
+    """The current baseline `{"stools_per_day", "recorded_on"}`; both null when none was recorded
+    (diarrhea is then graded over 0 and reports say so)."""
+    load_patient(patient_id)
+    return baselines.current_baseline(patient_id) or {"stools_per_day": None, "recorded_on": None}
+
+
+@blp.route("/patients/<int:patient_id>/baselines", methods=["POST"])
+@requires(Capability.RECORD_SYMPTOMS)
+@blp.arguments(BaselineCreateSchema)
+@blp.response(201, BaselineSchema)
+def post_baseline(args, patient_id):
+    """Record the usual stools per day; after C1D1 a `reason` is required (audited)."""
+    patient = load_patient(patient_id)
+    return baselines.record_baseline(g.actor, utcnow(), patient, stools_per_day=args["stools_per_day"],
+                                     reason=args.get("reason"))

@@ -31,8 +31,26 @@ class SymptomReportSchema(Schema):
     text = fields.String()
     status = fields.String(metadata={"description": "awaiting_answer | complete"})
     escalated = fields.Boolean()
-    items = fields.List(fields.Nested(SymptomItemSchema))
+    items = fields.Method("_items", metadata={"description": "items; a term mentioned but not yet graded has "
+                                                             "patient_grade null and pending true"})
+    diarrhea_baseline = fields.Method("_baseline", metadata={
+        "description": "for reports with a Diarrhea item: {stools_per_day, recorded}; recorded false = none was "
+                       "recorded, 0 assumed"})
     entered_by_id = fields.Integer(allow_none=True)
+
+    def _items(self, report):
+        waiting = report.status == "awaiting_answer"
+        return [{**SymptomItemSchema().dump(item),
+                 "pending": waiting and item.patient_grade is None and item.measured_grade is None}
+                for item in report.items]
+
+    def _baseline(self, report):
+        if not any(item.ctcae_term == "Diarrhea" for item in report.items):
+            return None
+        from app.symptoms.baselines import stools_per_day
+
+        value = stools_per_day(report.patient_id)
+        return {"stools_per_day": value or 0, "recorded": value is not None}
     version = fields.Integer()
 
 
@@ -62,3 +80,14 @@ class SymptomReportCreateSchema(Schema):
 
 class SymptomReportListArgs(ListArgs):
     status = fields.String(load_default=None, validate=validate.OneOf(list(ReportStatus)))
+
+
+class BaselineSchema(Schema):
+    stools_per_day = fields.Float(allow_none=True)
+    recorded_on = fields.Date(allow_none=True)
+    reason = fields.String(allow_none=True)
+
+
+class BaselineCreateSchema(Schema):
+    stools_per_day = fields.Float(required=True, validate=validate.Range(min=0, max=30))
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))

@@ -1,8 +1,9 @@
 """Symptom reports by SMS: run the pure dialogue on the patient's open report, store, escalate.
 
-`handle_inbound_text` is the symptom pipeline the inbound webhook calls for a patient's free
-text (registered at app start with app.notifications.inbound_handlers, so notifications never
-imports symptoms); it returns the rendered replies (the caller queues them in the outbox). The dialogue state
+`handle_inbound_sms` is the symptom pipeline the inbox calls for a patient's free text
+(registered at app start with app.notifications.inbound_handlers, so notifications never
+imports symptoms); it returns the replies as rendered templates, each marked urgent or an
+acknowledgement (the caller queues them in the outbox). The dialogue state
 lives in SymptomReport.conversation while the report is "awaiting_answer".
 """
 from __future__ import annotations
@@ -14,13 +15,18 @@ from sqlalchemy import select
 from app.alerts.services import alert_unclear_message, raise_symptom_alert
 from app.common.audit import log_change, snapshot
 from app.common.statuses import ReportStatus, VisitStatus
-from app.extensions import db
 from app.notifications.templates import RenderedSms
+from app.extensions import db
 from app.models import Message, Patient, SymptomItem, SymptomReport, Visit
 from app.symptoms.dialogue.conversation import DEFAULT_EXPIRY, DialogueSettings, Escalation, Outcome, handle_message
 from app.symptoms.grading.escalation import EscalationContext
 from app.symptoms.grading.grader import AssessedSymptom, assess
 from app.symptoms.dialogue.state_json import last_message_at, state_from_json, state_to_json
+from app.symptoms.dialogue.messages import render
+from app.symptoms.parsing.parser import parse_message
+from app.notifications.inbound_handlers import Reply, register_text_handler
+from app.notifications.keywords import language_of
+from app.symptoms.baselines import stools_per_day
 
 ACTOR = "sms-inbound"
 AWAITING, COMPLETE = ReportStatus.AWAITING_ANSWER, ReportStatus.COMPLETE
@@ -42,23 +48,63 @@ def _plain(text: str) -> str:
 def handle_inbound_text(now: datetime, patient: Patient, message: Message) -> list[RenderedSms]:
     """Grade one inbound SMS in the patient's dialogue; returns the replies to queue (rendered
     templates). Stores or updates the patient's open SMS report, raises alerts, flushes."""
+    outcome = _handle(now, patient, message)
+    return list(outcome.replies) if outcome else []
+
+
+def handle_inbound_sms(actor, now: datetime, patient: Patient, message: Message) -> list[Reply]:
+    """The text handler registered with app.notifications.inbound_handlers (see `install`).
+
+    Replies are marked urgent when a red flag fired (the outbox then watches their lateness).
+    The reply language follows the language the patient wrote in when the parser reports one
+    (the enrolled language stays the default). An opted-out patient gets one acknowledgement
+    and no questions; after an urgent text, no SMS at all (providers block it): the nurse's
+    alert says they opted out, so the nurse calls.
+    """
+    outcome = _handle(now, patient, message)
+    if outcome is None:
+        return []
+    urgent = any(e.urgent for e in outcome.escalations)
+    if patient.sms_opted_out:
+        if urgent or not outcome.replies:
+            return []
+        language = _written_language(message.body) or patient.language
+        return [Reply(render("escalated" if outcome.escalations else "recorded", language,
+                             phone=patient.site.phone or ""), acknowledgement=True)]
+    return [Reply(text, urgent=urgent and index == 0) for index, text in enumerate(outcome.replies)]
+
+
+def install() -> None:
+    """Called by the app factory: inbound SMS from patients come here."""
+    register_text_handler(handle_inbound_sms)
+
+
+def _handle(now: datetime, patient: Patient, message: Message) -> Outcome | None:
     report = _open_sms_report(patient.id)
     if report is not None and _abandoned(report, now):
         close_abandoned_report(ACTOR, now, report)
         report = None
     if report is None and _plain(message.body) in ALL_CLEAR | COURTESY:
         _record_all_clear(now, patient, message.body)
-        return []
+        return None
     state = state_from_json(report.conversation if report else None)
     settings = dialogue_settings(patient, exclude_report_id=getattr(report, "id", None))
-    outcome = handle_message(state, message.body, now, patient.language, settings)
+    language = _written_language(message.body) or patient.language
+    outcome = handle_message(state, message.body, now, language, settings)
     is_new = report is None
     report = report or new_report(patient, now, "sms")
     before = None if is_new else snapshot(report, REPORT_AUDITED)
     _apply(now, patient, report, message.body, outcome)
     log_change(ACTOR, now, "symptom_report_received" if is_new else "symptom_report_updated", "symptom_report",
            report.id, before=before, after=report_snapshot(report), site_id=patient.site_id)
-    return list(outcome.replies)
+    return outcome
+
+
+def _written_language(text: str) -> str | None:
+    """The language the patient wrote in: the parser's `language` once it reports one, else a
+    script check (Chinese characters → zh, Latin letters → en, digits only → None)."""
+    language = getattr(parse_message(text), "language", None)
+    return language if language in ("en", "zh") else language_of(text)
 
 
 def _record_all_clear(now: datetime, patient: Patient, text: str) -> None:
@@ -85,8 +131,9 @@ def _abandoned(report: SymptomReport, now: datetime) -> bool:
 def close_abandoned_report(actor, now: datetime, report: SymptomReport) -> None:
     """The patient stopped answering: keep the symptoms they named, ungraded where unanswered."""
     before = snapshot(report, REPORT_AUDITED)
+    baseline = stools_per_day(report.patient_id) or 0
     for item in state_from_json(report.conversation).pending:
-        add_item(report, assess(item))
+        record_item(report, assess(item, baseline))
     report.status, report.conversation = COMPLETE, None
     db.session.flush()
     site_id = db.session.get(Patient, report.patient_id).site_id
@@ -122,9 +169,10 @@ def previous_grades(patient_id: int, exclude_report_id: int | None = None) -> di
 
 
 def dialogue_settings(patient: Patient, exclude_report_id: int | None = None) -> DialogueSettings:
-    """The pure dialogue's settings for `patient`: the site phone, whether a sintilimab dose was given
-    (fever is then a red flag) and the last grade per term from earlier reports."""
-    return DialogueSettings(site_phone=patient.site.phone or "",
+    """The pure dialogue's settings for `patient`: the site phone, the recorded stools-per-day
+    baseline, whether a sintilimab dose was given (fever is then a red flag) and the last grade
+    per term from earlier reports."""
+    return DialogueSettings(site_phone=patient.site.phone or "", baseline_stools_per_day=stools_per_day(patient.id),
                             context=EscalationContext(received_immunotherapy=received_immunotherapy(patient.id)),
                             previous_grades=previous_grades(patient.id, exclude_report_id))
 
@@ -144,11 +192,29 @@ def _apply(now: datetime, patient: Patient, report: SymptomReport, text: str, ou
     report.conversation = state_to_json(outcome.state, now) if waiting else None
     report.escalated = report.escalated or bool(outcome.escalations)  # set before the flush: one version bump
     for item in outcome.completed_items:
-        add_item(report, item)
+        record_item(report, item)
+    # Terms still waiting for an answer are recorded at once, grade pending: the nurse sees
+    # "nausea and vomiting reported" while the dialogue goes on (issue 11 item 6).
+    baseline = stools_per_day(patient.id) or 0
+    for item in outcome.state.pending:
+        if not any(row.ctcae_term == item.ctcae_term for row in report.items):
+            add_item(report, assess(item, baseline))
     db.session.flush()
     escalate(ACTOR, now, patient, report, outcome.escalations)
     if outcome.for_nurse_free_text:
         alert_unclear_message(ACTOR, now, patient, report)
+
+
+def record_item(report: SymptomReport, item: AssessedSymptom) -> SymptomItem:
+    """Grade the term's pending row (recorded when first mentioned) or add a new row."""
+    row = next((r for r in report.items if r.ctcae_term == item.ctcae_term and r.patient_grade is None
+                and r.measured_grade is None), None)
+    if row is None:
+        return add_item(report, item)
+    for name in ("patient_grade", "measured_grade", "severity", "frequency", "interference", "value", "unit"):
+        setattr(row, name, getattr(item, name))
+    row.red_flags = list(item.red_flags)
+    return row
 
 
 def add_item(report: SymptomReport, item: AssessedSymptom, meddra_code: str | None = None) -> SymptomItem:
@@ -168,7 +234,7 @@ def escalate(actor, now: datetime, patient: Patient, report: SymptomReport, esca
     for escalation in escalations:
         alerts.append(raise_symptom_alert(
             actor, now, patient, report, term=escalation.item.ctcae_term, grade=_alert_grade(escalation),
-            reasons=escalation.reasons, urgent=escalation.urgent, detail=_detail(escalation, report)))
+            reasons=escalation.reasons, urgent=escalation.urgent, detail=_detail(escalation, report, patient)))
     if alerts:
         report.escalated = True
         db.session.flush()
@@ -181,11 +247,13 @@ def _alert_grade(escalation: Escalation) -> int | None:
     return max(grades) if grades else None
 
 
-def _detail(escalation: Escalation, report: SymptomReport) -> str:
+def _detail(escalation: Escalation, report: SymptomReport, patient: Patient | None = None) -> str:
     item = escalation.item
     value = f", {item.value:g} {item.unit}" if item.value is not None else ""
+    opted_out = (" The patient has opted out of SMS and gets no text from us: call them."
+                 if patient is not None and patient.sms_opted_out else "")
     return (f"{item.ctcae_term}: patient grade {item.patient_grade}, measured grade {item.measured_grade}{value}; "
-            f"{', '.join(escalation.reasons)}. Patient wrote: {report.text}")
+            f"{', '.join(escalation.reasons)}. Patient wrote: {report.text}{opted_out}")
 
 
 def report_snapshot(report: SymptomReport) -> dict:

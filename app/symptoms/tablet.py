@@ -18,6 +18,7 @@ from app.symptoms.dialogue.conversation import Escalation
 from app.symptoms.grading.escalation import EscalationContext, should_escalate
 from app.symptoms.grading.grader import AssessedSymptom, STOOL_UNIT, assess
 from app.symptoms.parsing.parser import ParsedSymptom
+from app.symptoms.baselines import stools_per_day
 from app.symptoms.services import (COMPLETE, add_item, escalate, new_report, previous_grades, received_immunotherapy,
                                    report_snapshot)
 
@@ -52,13 +53,13 @@ def _check_unit(index: int, term: str, data: dict) -> None:
         _refuse(index, "unit", f"A value for {term} is recorded in {expected!r}.")
 
 
-def _assessed(index: int, data: dict) -> tuple[AssessedSymptom, str]:
+def _assessed(index: int, data: dict, baseline: float = 0) -> tuple[AssessedSymptom, str]:
     term = _term(index, data)
     _check_unit(index, term.term, data)
     parsed = ParsedSymptom(ctcae_term=term.term, severity=data.get("severity"), frequency=data.get("frequency"),
                            interference=data.get("interference"), value=data.get("value"), unit=data.get("unit"),
                            red_flags=_red_flags(term.term, data))
-    item = assess(parsed)
+    item = assess(parsed, baseline)
     claimed = data.get("patient_grade")
     if any(data.get(a) is not None for a in ANSWERS):
         if claimed is not None and item.patient_grade is not None and claimed != item.patient_grade:
@@ -96,7 +97,8 @@ def record_tablet_report(actor, now: datetime, patient: Patient, *, items: list[
     if received_at is not None and received_at > now:
         raise ValidationProblem("A report cannot be received in the future.",
                                 errors={"received_at": ["Must not be in the future."]})
-    graded = [_assessed(index, data) for index, data in enumerate(items)]
+    baseline = stools_per_day(patient.id) or 0  # diarrhea is graded over the patient's own habit
+    graded = [_assessed(index, data, baseline) for index, data in enumerate(items)]
     _check_unique([item for item, _code in graded])
     escalations = _escalations(patient, [item for item, _code in graded])
     report = new_report(patient, received_at or now, "tablet", entered_by_id=actor.id)

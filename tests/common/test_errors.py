@@ -60,7 +60,9 @@ def test_bad_cursor_is_422(nurse):
 
 
 def test_health(client):
-    assert client.get("/health").get_json() == {"status": "ok", "database": "ok"}
+    body = client.get("/health").get_json()
+    assert (body["status"], body["database"]) == ("ok", "ok")
+    assert body["inbox"] == {"oldest_unprocessed_seconds": None, "failed": 0, "spooled": 0}
 
 
 def test_openapi_document(client):

@@ -82,7 +82,8 @@ def test_the_scheduler_runs_exactly_the_registry(app):
     scheduled = {job.id: job for job in build_scheduler(app).get_jobs()}
     assert set(scheduled) == {j.name for j in jobs.registered()}
     assert {"outbox-sweep", "reminder-planning", "overdue-visits", "checkin-planning", "sae-deadlines",
-            "abandoned-symptom-dialogues", "scheduler-heartbeat", "labs-readiness"} == set(scheduled)
+            "abandoned-symptom-dialogues", "scheduler-heartbeat", "labs-readiness", "inbox",
+            "urgent-reply-watch"} == set(scheduled)
     assert scheduled["outbox-sweep"].trigger.interval == timedelta(seconds=30)
 
 

@@ -125,13 +125,31 @@ def test_expired_lease_is_recovered_and_sent(patient, clock, dispatcher, fake_tw
 
 
 def test_daily_budget_defers_to_the_next_morning(patient, clock, dispatcher, fake_twilio):
-    ids = [queue(patient, clock, body=f"m{i}") for i in range(5)]
+    ids = [queue(patient, clock, body=f"m{i}", purpose="system") for i in range(5)]
     stats = dispatcher.sweep()
     assert (stats.sent, stats.deferred) == (4, 1)
     last = db.session.get(Message, ids[-1])
     # 2026-03-02 09:00 in Beijing: the next send is 08:00 on the 3rd (end of quiet hours).
     assert last.status == "queued" and last.next_attempt_at.isoformat() == "2026-03-03T00:00:00+00:00"
     assert last.attempts == 0
+
+
+@pytest.mark.parametrize("purpose", ["reply", "urgent_reply", "keyword", "alert"])
+def test_the_daily_budget_never_holds_replies_or_pages(patient, clock, dispatcher, fake_twilio, purpose):
+    """Issue 11 item 1: the budget counts what we start, never an answer to the patient or a page."""
+    [queue(patient, clock, body=f"m{i}", purpose="checkin") for i in range(4)]
+    assert dispatcher.sweep().sent == 4
+    answer = queue(patient, clock, body="call now", purpose=purpose)
+    assert dispatcher.sweep().sent == 1
+    assert db.session.get(Message, answer).status == "sent"
+
+
+def test_messages_to_one_patient_go_out_in_the_order_written(patient, clock, dispatcher, fake_twilio):
+    ids = [queue(patient, clock, body=f"part {i}") for i in range(6)]
+    dispatcher.sweep()
+    sent = [db.session.get(Message, i) for i in ids]
+    assert [m.status for m in sent] == ["sent"] * 6
+    assert [m["body"] for m in fake_twilio.messages] == [f"part {i}" for i in range(6)]
 
 
 def test_quiet_hours_hold_study_messages_but_not_replies(patient, clock, dispatcher, fake_twilio):
@@ -179,3 +197,14 @@ def test_the_outbox_keeps_the_template_and_the_gateway_gets_it(app, patient, clo
     assert (row.template_name, row.template_params) == (
         "symptom_escalated", {"language": "en", "params": [["phone", "+861088196114"]]})
     assert outbox.template_ref(row) == sms.template
+
+
+def test_a_throttled_urgent_reply_is_retried_within_seconds(patient, clock, dispatcher, fake_twilio):
+    """PROTOCOL.md: an urgent reply reaches the provider within 60 s; throttling is retried fast."""
+    fake_twilio.fail_next(1, 429, 20429)
+    urgent = queue(patient, clock, body="call now", purpose="urgent_reply")
+    ordinary = queue(patient, clock, body="later", purpose="checkin")
+    fake_twilio.fail_next(1, 429, 20429)
+    dispatcher.sweep()
+    waits = {m: db.session.get(Message, m).next_attempt_at - clock.now() for m in (urgent, ordinary)}
+    assert waits[urgent] <= timedelta(seconds=2) < timedelta(seconds=15) <= waits[ordinary]

@@ -25,8 +25,9 @@ def test_question_then_answer_completes_one_report(sms):
     (question,) = sms("feel sick")
     (report,) = reports()
     assert "How bad is the nausea" in question
-    assert (report.status, report.items, report.conversation["questions"][0]["term"]) == (
-        "awaiting_answer", [], "Nausea")
+    # the term is recorded at once, its grade pending (issue 11 item 6)
+    assert (report.status, [(i.ctcae_term, i.patient_grade) for i in report.items],
+            report.conversation["questions"][0]["term"]) == ("awaiting_answer", [("Nausea", None)], "Nausea")
     assert sms("2") == [THANKS]
     (report,) = reports()
     (item,) = report.items

@@ -22,7 +22,7 @@ def text(client, fake, patient, body):
     webhook = fake.inbound_message(INBOUND, patient.phone, body)
     response = client.post("/sms/inbound", data=webhook.params, headers=webhook.headers)
     assert response.status_code == 200
-    return [m.body for m in outbound(purpose="reply")]
+    return [m.body for m in outbound() if m.purpose in ("reply", "urgent_reply")]
 
 
 def test_question_answer_and_recorded_through_the_webhook(client, fake_twilio, patient, nurse):

@@ -72,7 +72,7 @@ class DialogueSettings:
     site_phone: str
     expiry: timedelta = DEFAULT_EXPIRY
     context: EscalationContext = EscalationContext()
-    baseline_stools_per_day: float = 0
+    baseline_stools_per_day: float | None = None  # None: none recorded (a baseline stated in the text is used)
     previous_grades: Mapping[str, int] = field(default_factory=dict)
 
 
@@ -189,6 +189,15 @@ def _escalation_reply(escalations: tuple[Escalation, ...], language: str, phone:
     return [render(key, language, phone=phone)]
 
 
+def _close_for_nurse(turn: _Turn, settings: DialogueSettings) -> list[AssessedSymptom]:
+    """An urgent turn ends the dialogue: the nurse takes over, no stale question follows the
+    "call now" reply. Symptoms still waiting for an answer are kept, ungraded where unanswered."""
+    kept = [assess(item, settings.baseline_stools_per_day) for item in turn.state.pending]
+    turn.state = ConversationState()
+    turn.replies = []
+    return kept
+
+
 def handle_message(state: ConversationState, text: str, now: datetime, language: str | None,
                    settings: DialogueSettings) -> Outcome:
     """Process one inbound SMS: update the dialogue, grade finished items, decide replies."""
@@ -207,6 +216,8 @@ def handle_message(state: ConversationState, text: str, now: datetime, language:
         _not_understood(turn, language, settings.site_phone)
     assessed = [assess(i, settings.baseline_stools_per_day) for i in turn.completed]
     escalations = _escalations(assessed, settings)
+    if any(e.urgent for e in escalations):
+        assessed += _close_for_nurse(turn, settings)
     replies = _escalation_reply(escalations, language, settings.site_phone) + turn.replies
     if understood and not replies:
         replies = [render("recorded", language)]
