@@ -20,3 +20,6 @@ __all__ = [
 __all__ += ["AdverseEvent", "AdverseEventGrade", "SymptomReview"]
 __all__ += ["ContactAttempt", "TumorAssessment"]
 __all__ += ["CtcaeTerm"]
+from app.models.security import CalendarLink, LoginThrottle  # noqa: E402
+
+__all__ += ["CalendarLink", "LoginThrottle"]
