@@ -19,6 +19,7 @@ OVERDUE_VISITS_MINUTES = 60
 CHECKIN_PLANNING_MINUTES = 15  # check-ins are queued up to an hour ahead
 SAE_DEADLINE_MINUTES = 15  # a 24-hour reporting deadline, flagged within a quarter of an hour
 ABANDONED_DIALOGUES_MINUTES = 30  # questions expire after 12 h
+IDEMPOTENCY_PURGE_MINUTES = 60  # stored responses live IDEMPOTENCY_TTL_HOURS (24 h)
 
 
 def build_scheduler(app) -> BlockingScheduler:
@@ -36,6 +37,8 @@ def build_scheduler(app) -> BlockingScheduler:
                       id="sae-deadlines", replace_existing=True)
     scheduler.add_job(jobs.close_abandoned_dialogues, "interval", minutes=ABANDONED_DIALOGUES_MINUTES, args=[app],
                       id="abandoned-symptom-dialogues", replace_existing=True)
+    scheduler.add_job(jobs.purge_idempotency_records, "interval", minutes=IDEMPOTENCY_PURGE_MINUTES, args=[app],
+                      id="idempotency-purge", replace_existing=True)
     return scheduler
 
 

@@ -127,6 +127,7 @@ def _register_blueprints(app):
     api = app.extensions["smorest_api"]
     for name in BLUEPRINTS:
         api.register_blueprint(importlib.import_module(name).blp)
+    api.register_blueprint(importlib.import_module("app.visits.resources").cal_blp)
 
 
 def _register_cli(app):

@@ -34,3 +34,16 @@ def register(app):
             for problem in body.get("problems", []):
                 click.echo(f"PROBLEM:   {problem}")
         raise SystemExit(0 if healthy else 1)
+
+    @app.cli.group("idempotency", help="Stored Idempotency-Key responses.")
+    def idempotency_group():
+        pass
+
+    @idempotency_group.command("purge", help="Delete stored responses older than IDEMPOTENCY_TTL_HOURS.")
+    def purge():
+        from app.common.idempotency import purge_expired
+        from app.extensions import db
+
+        purged = purge_expired(utcnow(), int(app.config.get("IDEMPOTENCY_TTL_HOURS", 24)))
+        db.session.commit()
+        click.echo(f"purged {purged} stored responses")

@@ -102,3 +102,14 @@ def flag_missed_candidates(now) -> int:
 def _log_if_any(what, counts):
     if any(counts.values()):
         log.info("%s: %s", what, counts)
+
+
+def purge_idempotency_records(app) -> int:
+    """Delete stored Idempotency-Key responses older than IDEMPOTENCY_TTL_HOURS (they hold PHI)."""
+    from app.common.idempotency import purge_expired
+
+    with app.app_context():
+        purged = purge_expired(utcnow(), int(app.config.get("IDEMPOTENCY_TTL_HOURS", 24)))
+        db.session.commit()
+        _log_if_any("idempotency purge", {"purged": purged})
+        return purged
