@@ -52,6 +52,9 @@ class Config:
         self.TWILIO_FROM_NUMBER = _env("TWILIO_FROM_NUMBER")
         self.TWILIO_MESSAGING_SERVICE_SID = _env("TWILIO_MESSAGING_SERVICE_SID")
         self.TWILIO_API_BASE_URL = _env("TWILIO_API_BASE_URL")
+        self.SMS_SEND_TIMEOUT_S = float(_env("SMS_SEND_TIMEOUT_S", 10))  # the provider call's HTTP timeout
+        self.SMS_DISPATCH_BATCH = int(_env("SMS_DISPATCH_BATCH", 16))  # claimed per round
+        self.SMS_DISPATCH_THREADS = int(_env("SMS_DISPATCH_THREADS", 8))
         self.PROTOCOL_VERSION = _env("PROTOCOL_VERSION", "NCT06184841-v1")
         self.API_TITLE = "HAIC-Track"
         self.API_VERSION = "v1"

@@ -1,6 +1,7 @@
 """Input outside what Python or the database can hold is refused at the edge (issue 16,
 item 4), for every field of its kind, before any view runs:
 
+- URLs longer than MAX_URL_LENGTH → 414 (gunicorn's own, longer limit answers in HTML);
 - integer path parameters above 2**31 − 1 (PostgreSQL `integer`) → 404 (no such record);
 - strings with NUL or unpaired UTF-16 surrogates (PostgreSQL text refuses NUL; UTF-8
   cannot encode a lone surrogate) in the path, the query, a form or a JSON body → 422;
@@ -18,6 +19,7 @@ from flask import request
 
 from app.common.problems import NotFound, Problem, ValidationProblem
 
+MAX_URL_LENGTH = 4096  # below gunicorn's limit_request_line (gunicorn.conf.py)
 MAX_DB_INT = 2**31 - 1
 MAX_JSON_DEPTH = 32
 DATE_RANGE = (date(1900, 1, 1), date(2199, 12, 31))
@@ -110,6 +112,9 @@ def _check_json():
 
 def check_request():
     """before_request: raise a Problem for input the layers below cannot hold."""
+    if len(request.environ.get("RAW_URI") or request.full_path) > MAX_URL_LENGTH:
+        raise Problem(f"The URL is longer than {MAX_URL_LENGTH} characters.", status=414,
+                      title="URI too long", slug="uri-too-long")
     _check_view_args()
     errors: dict = {}
     _check_multidict(request.args, errors)

@@ -23,7 +23,7 @@ from app.models import Message, Patient
 from app.notifications import outbox, patient_sms
 from app.notifications.gateways.base import Gateway, SendResult, make_gateway
 from app.notifications.quiet_hours import local_day_bounds
-from app.notifications.retry import RetryPolicy, next_attempt_at, should_retry
+from app.notifications.retry import RetryPolicy, lease_for, next_attempt_at, should_retry
 from app.notifications.send_policy import DEFAULT_DAILY_BUDGET, decide
 
 log = logging.getLogger(__name__)
@@ -63,8 +63,17 @@ class Dispatcher:
 
     @classmethod
     def from_app(cls, app=None, gateway: Gateway | None = None, **kwargs) -> "Dispatcher":
+        """The scheduler's dispatcher. The lease is sized to the send timeout and the batch
+        (retry.lease_for: 2 rounds × 10 s + 10 s = 30 s by default, was 5 minutes), so a
+        crashed sweep's messages go out again within about half a minute."""
         config = (app or current_app).config
         base = config.get("PUBLIC_BASE_URL")
+        batch = int(config.get("SMS_DISPATCH_BATCH", 16))
+        workers = int(config.get("SMS_DISPATCH_THREADS", 8))
+        lease = lease_for(float(config.get("SMS_SEND_TIMEOUT_S", 10)), batch, workers)
+        kwargs.setdefault("batch_size", batch)
+        kwargs.setdefault("max_workers", workers)
+        kwargs.setdefault("policy", RetryPolicy(sending_lease=lease))
         return cls(gateway or make_gateway(config), status_callback_base=base and base.rstrip("/") + "/sms/status",
                    daily_budget=int(config.get("SMS_DAILY_BUDGET", DEFAULT_DAILY_BUDGET)), **kwargs)
 
