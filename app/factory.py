@@ -79,7 +79,9 @@ def _database_timeouts(app):
     connect_args.setdefault("connect_timeout", app.config.get("DB_CONNECT_TIMEOUT_S", 5))
     statement_ms = int(app.config.get("DB_STATEMENT_TIMEOUT_MS", 15000))
     extra = f"-c statement_timeout={statement_ms}"
-    # TCP keepalives: a silent partition is noticed instead of hanging on a dead socket.
+    # A partition drops packets: unacknowledged data fails the connection after the statement
+    # timeout (TCP_USER_TIMEOUT) instead of hanging; idle sockets are probed by keepalives.
+    connect_args.setdefault("tcp_user_timeout", statement_ms)
     connect_args.setdefault("keepalives", 1)
     connect_args.setdefault("keepalives_idle", 5)
     connect_args.setdefault("keepalives_interval", 2)

@@ -91,9 +91,11 @@ def client_has_failed(client: str, now: datetime, window_s: int) -> bool:
     """Whether `client` has a counted login attempt in the current window (the flood
     ceilings apply only to such clients, so a clean client is never refused)."""
     window_start = now - timedelta(seconds=window_s)
-    return bool(db.session.scalar(select(exists().where(
-        LoginThrottle.scope == LOGIN, LoginThrottle.client == client[:MAX_CLIENT_LENGTH],
-        LoginThrottle.first_at >= window_start))))
+    statement = select(exists().where(LoginThrottle.scope == LOGIN, LoginThrottle.client == client[:MAX_CLIENT_LENGTH],
+                                      LoginThrottle.first_at >= window_start))
+    # A connection of its own, returned at once: the request holds at most one at a time.
+    with db.engine.connect() as connection:
+        return bool(connection.scalar(statement))
 
 
 def is_locked(scope: str, username: str, now: datetime, *, limit: int, window_s: int) -> bool:

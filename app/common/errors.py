@@ -4,6 +4,7 @@ import logging
 from flask import g
 from marshmallow import ValidationError
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -34,10 +35,11 @@ def handle_integrity(exc: IntegrityError):
     return problem_response(409, "Conflict", "The change conflicts with existing data.", slug="conflict")
 
 
-def handle_operational(exc: OperationalError):
+def handle_operational(exc: Exception):
     """The database is down, unreachable or timed out (connect, pool or statement timeout):
     503 with Retry-After, never a 500 (issue 16, item 6). The statement only, no parameters."""
-    log.warning("database unavailable: %s", type(exc.orig).__name__ if exc.orig is not None else "?")
+    cause = getattr(exc, "orig", None)
+    log.warning("database unavailable: %s", type(cause or exc).__name__)
     return problem_response(503, "Service unavailable", "The database is not answering. Try again shortly.",
                             slug="database-unavailable", headers={"Retry-After": "5"},
                             extra={"request_id": _request_id()})
@@ -73,6 +75,7 @@ def install(app):
     app.register_error_handler(StaleDataError, handle_stale)
     app.register_error_handler(IntegrityError, handle_integrity)
     app.register_error_handler(OperationalError, handle_operational)
+    app.register_error_handler(PoolTimeout, handle_operational)  # every pooled connection busy
     app.register_error_handler(DataError, handle_data_error)
     app.register_error_handler(OverflowError, handle_data_error)
     app.register_error_handler(RecursionError, handle_recursion)
