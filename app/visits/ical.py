@@ -15,7 +15,7 @@ from datetime import timedelta
 from icalendar import Calendar, Event
 
 CONTENT_TYPE = "text/calendar"
-PRODID = "-//HAIC-Track//NCT06184841 visits//EN"
+PRODID = "-//Study visits//EN"  # no product, trial or procedure name: phones show it
 KIND_LABELS = {  # staff wording; not used in the feed
     "haic": "HAIC session",
     "sintilimab": "Sintilimab infusion",
@@ -43,7 +43,7 @@ def patient_calendar(patient, visits, now) -> bytes:
 
 def visit_event(patient, visit, now) -> Event:
     event = Event()
-    event.add("uid", f"visit-{visit.id}@haic-track")
+    event.add("uid", f"visit-{visit.id}@study-visits")
     event.add("dtstamp", now)
     event.add("dtstart", visit.scheduled_date)
     event.add("dtend", visit.scheduled_date + timedelta(days=1))
