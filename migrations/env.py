@@ -21,7 +21,11 @@ def get_engine():
     owner_url = current_app.config.get("DATABASE_OWNER_URL")
     if owner_url:
         from sqlalchemy import create_engine, pool
+        from sqlalchemy.engine import make_url
 
+        # Migrations grant the application role its rights (0012): tell them who it is.
+        config.attributes["application_role"] = make_url(
+            current_app.config["SQLALCHEMY_DATABASE_URI"]).username
         return create_engine(owner_url, poolclass=pool.NullPool)
     return current_app.extensions['migrate'].db.engine
 

@@ -4,8 +4,6 @@ idempotency request hash, audit-trail grants for a separate application role
 Revision ID: 0012
 Revises: 0007
 """
-import os
-
 from alembic import op
 import sqlalchemy as sa
 
@@ -69,11 +67,12 @@ def downgrade():
     op.drop_table("login_throttles")
 
 
-def application_role(url):
-    """The user name in DATABASE_URL when migrations run as another role (DATABASE_OWNER_URL)."""
-    if not url or not os.environ.get("DATABASE_OWNER_URL"):
-        return None
-    return sa.engine.make_url(url).username
+def application_role():
+    """The user name in DATABASE_URL when migrations run as another role (DATABASE_OWNER_URL;
+    migrations/env.py passes it on)."""
+    from alembic import context
+
+    return context.config.attributes.get("application_role")
 
 
 def _grant_application_role():
@@ -82,7 +81,7 @@ def _grant_application_role():
     only INSERT and SELECT the audit trail; it owns nothing, so it can neither TRUNCATE the
     audit table nor disable its trigger. Nothing to do on SQLite or with a single role."""
     bind = op.get_bind()
-    role = application_role(os.environ.get("DATABASE_URL"))
+    role = application_role()
     if bind.dialect.name != "postgresql" or not role or role == bind.execute(sa.text("SELECT current_user")).scalar():
         return
     quoted = bind.dialect.identifier_preparer.quote(role)
