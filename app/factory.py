@@ -75,6 +75,7 @@ def _database_timeouts(app):
     if not uri.startswith("postgresql"):
         return
     options.setdefault("pool_timeout", app.config.get("DB_POOL_TIMEOUT_S", 5))
+    options["pool_pre_ping"] = False  # replaced by the watched ping of app.common.db_watchdog
     connect_args = dict(options.get("connect_args", {}))
     connect_args.setdefault("connect_timeout", app.config.get("DB_CONNECT_TIMEOUT_S", 5))
     statement_ms = int(app.config.get("DB_STATEMENT_TIMEOUT_MS", 15000))
@@ -100,12 +101,22 @@ def _init_extensions(app):
     _ensure_sqlite_dir(app)
     _database_timeouts(app)
     db.init_app(app)
+    _watch_statements(app)
     rate_limit.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True)
     # One Api per app: flask-smorest keeps the OpenAPI spec on it.
     api = Api(app, spec_kwargs={"security": [{"bearer": []}]})
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     app.extensions["smorest_api"] = api
+
+
+def _watch_statements(app):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return
+    from app.common import db_watchdog
+
+    with app.app_context():
+        db_watchdog.install(db.engine, int(app.config.get("DB_STATEMENT_TIMEOUT_MS", 15000)))
 
 
 def _migrations_dir():
