@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import random
+import secrets
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -60,6 +61,8 @@ class Dispatcher:
         self.daily_budget = daily_budget
         self.rng = rng
         self.pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="sms-send")
+        self.owner: int | None = None  # PostgreSQL: advisory-lock key held while alive
+        self._owner_connection = None
 
     @classmethod
     def from_app(cls, app=None, gateway: Gateway | None = None, **kwargs) -> "Dispatcher":
@@ -79,15 +82,42 @@ class Dispatcher:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True)
+        if self._owner_connection is not None:
+            self._owner_connection.invalidate()  # really closed: the session (and lock) ends
+            self._owner_connection.close()
+            self._owner_connection = None
+
+    def _hold_owner_lock(self) -> int | None:
+        """PostgreSQL: hold a session advisory lock for as long as this dispatcher lives, on a
+        connection of its own; its claim tokens name it, so another dispatcher can requeue
+        our rows at once if we die (outbox.recover_orphans). A lost connection takes a new
+        key: rows claimed under the old one may already have been requeued."""
+        if db.session.get_bind().dialect.name != "postgresql":
+            return None
+        if self._owner_connection is not None:
+            try:
+                self._owner_connection.execute(text("SELECT 1"))
+                return self.owner
+            except Exception:
+                self._owner_connection.invalidate()
+                self._owner_connection = None
+        owner = secrets.randbits(31)
+        connection = db.engine.connect()
+        connection.execute(text("SELECT pg_advisory_lock(:ns, :owner)"),
+                           {"ns": outbox.OWNER_LOCK_NAMESPACE, "owner": owner})
+        connection.commit()
+        self._owner_connection, self.owner = connection, owner
+        return owner
 
     def sweep(self, max_batches: int | None = None) -> SweepStats:
         """Recover leases, then claim and process batches until nothing is due (or `max_batches`)."""
         stats = SweepStats()
-        stats.recovered = outbox.recover_expired_leases(utcnow())
+        owner = self._hold_owner_lock()
+        stats.recovered = outbox.recover_expired_leases(utcnow()) + outbox.recover_orphans(utcnow())
         db.session.commit()
         batches = 0
         while max_batches is None or batches < max_batches:
-            token = outbox.new_claim_token()
+            token = outbox.new_claim_token(owner)
             ids = outbox.claim_due(utcnow(), self.batch_size, token, self.policy)
             db.session.commit()
             if not ids:
