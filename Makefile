@@ -30,7 +30,7 @@ run: seed
 	@echo "API on http://$(HOST):$(PORT)  (docs: /api/v1/docs, spec: /api/v1/openapi.json)"
 	@trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(PY) scheduler.py & scheduler=$$!; \
-	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) wsgi:app
 
 ## test: every test on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
 test: venv

@@ -20,6 +20,10 @@ class Config:
     def __init__(self):
         self.SECRET_KEY = _env("SECRET_KEY", "dev-only-secret-change-me")
         self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", _sqlite_default())
+        self.DATABASE_OWNER_URL = _env("DATABASE_OWNER_URL")  # migrations; DATABASE_URL is the app role
+        self.DB_CONNECT_TIMEOUT_S = int(_env("DB_CONNECT_TIMEOUT_S", 5))
+        self.DB_STATEMENT_TIMEOUT_MS = int(_env("DB_STATEMENT_TIMEOUT_MS", 15000))
+        self.DB_POOL_TIMEOUT_S = int(_env("DB_POOL_TIMEOUT_S", 5))
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", 1024 * 1024))
         self.SITE_TIMEZONE = _env("SITE_TIMEZONE", "Asia/Shanghai")
@@ -28,6 +32,19 @@ class Config:
         self.LOGIN_MAX_FAILURES = int(_env("LOGIN_MAX_FAILURES", 5))
         self.LOGIN_LOCKOUT_SECONDS = int(_env("LOGIN_LOCKOUT_SECONDS", 15 * 60))
         self.PASSWORD_HASH_METHOD = _env("PASSWORD_HASH_METHOD", "scrypt")
+        self.LOGIN_MAX_PER_CLIENT_PER_MIN = int(_env("LOGIN_MAX_PER_CLIENT_PER_MIN", 20))
+        self.LOGIN_MAX_GLOBAL_PER_MIN = int(_env("LOGIN_MAX_GLOBAL_PER_MIN", 300))
+        self.SIGNATURE_MAX_FAILURES = int(_env("SIGNATURE_MAX_FAILURES", 5))
+        self.TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", 0))
+        # Flask-Limiter: "memory://" is per process; use a shared store (redis://...) with
+        # several gunicorn workers for an exact ceiling.
+        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.IDEMPOTENCY_TTL_HOURS = int(_env("IDEMPOTENCY_TTL_HOURS", 24))
+        self.SCHEDULER_STALE_AFTER_S = int(_env("SCHEDULER_STALE_AFTER_S", 120))
+        self.URGENT_PAGE_MAX_WAIT_S = int(_env("URGENT_PAGE_MAX_WAIT_S", 120))
+        self.LOG_FORMAT = _env("LOG_FORMAT", "text")
+        self.LOG_LEVEL = _env("LOG_LEVEL", "INFO")
         self.PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
         self.SMS_BACKEND = _env("SMS_BACKEND", "console")
         self.TWILIO_ACCOUNT_SID = _env("TWILIO_ACCOUNT_SID")
@@ -43,6 +60,9 @@ class Config:
         self.INBOX_SPOOL_DIR = _env("INBOX_SPOOL_DIR")
         self.INBOX_MAX_ATTEMPTS = int(_env("INBOX_MAX_ATTEMPTS", 5))
         self.URGENT_PAGE_MAX_WAIT_S = int(_env("URGENT_PAGE_MAX_WAIT_S", 120))
+        self.SMS_SEND_TIMEOUT_S = float(_env("SMS_SEND_TIMEOUT_S", 10))  # the provider call's HTTP timeout
+        self.SMS_DISPATCH_BATCH = int(_env("SMS_DISPATCH_BATCH", 16))  # claimed per round
+        self.SMS_DISPATCH_THREADS = int(_env("SMS_DISPATCH_THREADS", 8))
         self.PROTOCOL_VERSION = _env("PROTOCOL_VERSION", "NCT06184841-v1")
         self.API_TITLE = "HAIC-Track"
         self.API_VERSION = "v1"
@@ -67,6 +87,10 @@ class TestingConfig(Config):
         self.SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
         # Fast hashing keeps the suite quick; production keeps scrypt.
         self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+        # The suite logs in hundreds of times a minute from one address; throttling tests
+        # lower these again.
+        self.LOGIN_MAX_PER_CLIENT_PER_MIN = 100000
+        self.LOGIN_MAX_GLOBAL_PER_MIN = 100000
         self.SMS_BACKEND = "console"
         self.INBOX_PROCESSING = "inline"
 

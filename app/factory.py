@@ -1,11 +1,10 @@
 """The application factory: configuration, extensions, boundaries, blueprints, CLI."""
 import importlib
-import logging
 
-from flask import Flask, jsonify
-from sqlalchemy import text
+from flask import Flask
 
-from app.common import errors, request_boundary
+from app.auth import rate_limit
+from app.common import errors, health, input_guard, logs, request_boundary, security_headers
 from app.common.clock import SystemClock
 from app.common.field_docs import describe_spec
 from flask_smorest import Api
@@ -41,6 +40,7 @@ CLI_MODULES = (
     "app.ctcae.cli",
     "app.labs.cli",
     "app.exports.cli",
+    "app.common.health_cli",
 )
 
 # Each domain's scheduled jobs, registered with @job when imported (app/common/jobs.py).
@@ -51,23 +51,63 @@ JOB_MODULES = (
     "app.symptoms.jobs",
     "app.labs.jobs",
     "app.alerts.jobs",
+    "app.common.idempotency",
 )
 
 
 def build_app(config=None, clock=None):
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config or _default_config())
-    logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
+    logs.configure(app.config.get("LOG_LEVEL", "INFO"), app.config.get("LOG_FORMAT", "text"))
     app.extensions["clock"] = clock or SystemClock()
+    _trust_proxies(app)
     _init_extensions(app)
+    security_headers.install(app)  # first: the request id is in every later log line
+    app.before_request(input_guard.check_request)
     request_boundary.install(app, resolve_token)
     errors.install(app)
     _register_blueprints(app)
     _register_cli(app)
     _register_jobs()
     _register_inbound_handlers()
-    app.add_url_rule("/health", "health", health)
+    health.install(app)
     return app
+
+
+def _trust_proxies(app):
+    """TRUSTED_PROXIES hops of X-Forwarded-For/-Proto are believed (client address for login
+    throttling, https for HSTS); none by default."""
+    hops = int(app.config.get("TRUSTED_PROXIES", 0) or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def _database_timeouts(app):
+    """Connect, statement and pool timeouts from config, and no SQL parameters in logs or
+    exception texts (they carry phone numbers and message bodies)."""
+    options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(options)
+    options["hide_parameters"] = True
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not uri.startswith("postgresql"):
+        return
+    options.setdefault("pool_timeout", app.config.get("DB_POOL_TIMEOUT_S", 5))
+    options["pool_pre_ping"] = False  # replaced by the watched ping of app.common.db_watchdog
+    connect_args = dict(options.get("connect_args", {}))
+    connect_args.setdefault("connect_timeout", app.config.get("DB_CONNECT_TIMEOUT_S", 5))
+    statement_ms = int(app.config.get("DB_STATEMENT_TIMEOUT_MS", 15000))
+    extra = f"-c statement_timeout={statement_ms}"
+    # A partition drops packets: unacknowledged data fails the connection after the statement
+    # timeout (TCP_USER_TIMEOUT) instead of hanging; idle sockets are probed by keepalives.
+    connect_args.setdefault("tcp_user_timeout", statement_ms)
+    connect_args.setdefault("keepalives", 1)
+    connect_args.setdefault("keepalives_idle", 5)
+    connect_args.setdefault("keepalives_interval", 2)
+    connect_args.setdefault("keepalives_count", 2)
+    connect_args["options"] = (connect_args.get("options", "") + " " + extra).strip()
+    options["connect_args"] = connect_args
 
 
 def _default_config():
@@ -78,12 +118,24 @@ def _default_config():
 
 def _init_extensions(app):
     _ensure_sqlite_dir(app)
+    _database_timeouts(app)
     db.init_app(app)
+    _watch_statements(app)
+    rate_limit.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True)
     # One Api per app: flask-smorest keeps the OpenAPI spec on it.
     api = Api(app, spec_kwargs={"security": [{"bearer": []}]})
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     app.extensions["smorest_api"] = api
+
+
+def _watch_statements(app):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return
+    from app.common import db_watchdog
+
+    with app.app_context():
+        db_watchdog.install(db.engine, int(app.config.get("DB_STATEMENT_TIMEOUT_MS", 15000)))
 
 
 def _migrations_dir():
@@ -107,6 +159,7 @@ def _register_blueprints(app):
     api = app.extensions["smorest_api"]
     for name in BLUEPRINTS:
         api.register_blueprint(importlib.import_module(name).blp)
+    api.register_blueprint(importlib.import_module("app.visits.resources").cal_blp)  # /cal/{token}.ics
     describe_spec(api.spec)
 
 
@@ -123,15 +176,3 @@ def _register_jobs():
 def _register_inbound_handlers():
     """Domains plug into inbound SMS here: notifications never imports them."""
     install_symptom_handler()  # symptoms registers its handler (urgent replies marked) with notifications
-
-
-def health():
-    try:
-        db.session.execute(text("SELECT 1"))
-        from app.common.clock import utcnow
-        from app.notifications.inbox import health as inbox_health
-
-        return jsonify(status="ok", database="ok", inbox=inbox_health(utcnow()))
-    except Exception:  # the probe must answer even when the database does not
-        db.session.rollback()
-        return jsonify(status="degraded", database="unavailable"), 503

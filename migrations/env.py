@@ -16,6 +16,17 @@ logger = logging.getLogger('alembic.env')
 
 
 def get_engine():
+    # Production runs migrations as the schema owner (DATABASE_OWNER_URL); the application
+    # role in DATABASE_URL owns nothing (issue 16: it cannot truncate the audit trail).
+    owner_url = current_app.config.get("DATABASE_OWNER_URL")
+    if owner_url:
+        from sqlalchemy import create_engine, pool
+        from sqlalchemy.engine import make_url
+
+        # Migrations grant the application role its rights (0012): tell them who it is.
+        config.attributes["application_role"] = make_url(
+            current_app.config["SQLALCHEMY_DATABASE_URI"]).username
+        return create_engine(owner_url, poolclass=pool.NullPool)
     return current_app.extensions['migrate'].db.engine
 
 

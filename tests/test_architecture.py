@@ -27,7 +27,7 @@ ALL_DOMAINS = "*"
 ALLOWED: dict[str, set[str] | str] = {
     "screening": set(),
     "patients": {"screening", "visits", "assessments"},  # a progression is confirmed against the scans
-    "visits": {"schedules", "screening"},  # HAIC readiness reads the screening's lab limits
+    "visits": {"schedules", "screening", "notifications"},  # readiness: lab limits; calendar: the SMS's neutral names
     "schedules": set(),
     "symptoms": {"alerts", "notifications", "ctcae"},
     "alerts": {"notifications"},

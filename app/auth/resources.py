@@ -1,31 +1,31 @@
-"""POST /auth/token, POST /auth/revoke, GET /auth/me, POST/GET /users."""
+"""POST /auth/token, POST /auth/revoke, GET /auth/me, POST /auth/password, POST/GET /users,
+POST /users/{id}/unlock."""
 from flask import g
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from app.auth import services
-from app.auth.schemas import TokenRequestSchema, TokenSchema, UserCreateSchema, UserSchema
+from app.auth.schemas import PasswordChangeSchema, TokenRequestSchema, TokenSchema, UserCreateSchema, UserSchema
+from app.auth.rate_limit import client_address, login_limits
+from app.common.problems import NotFound
 from app.common.permissions import Capability
 from app.common.auth_context import bearer_token, current_actor, requires
 from app.common.clock import utcnow
 from app.common.pagination import ListArgs, paginate
-from app.common.request_boundary import in_own_transaction
 from app.common.schemas import page_schema
+from app.extensions import db
 from app.models import User
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Log in, tokens and users")
 
 
 @blp.route("/auth/token", methods=["POST"])
+@login_limits
 @blp.arguments(TokenRequestSchema)
 @blp.response(200, TokenSchema)
 def issue_token(args):
     now = utcnow()
-    try:
-        raw, token = services.authenticate(args["username"], args["password"], now)
-    except services.WrongPassword as failure:
-        in_own_transaction(lambda: services.register_failure(failure.user_id, now))
-        raise
+    raw, token = services.authenticate(args["username"], args["password"], now, client=client_address())
     return {"access_token": raw, "token_type": "Bearer",
             "expires_in": int((token.expires_at - now).total_seconds()), "user": token.user}
 
@@ -60,3 +60,22 @@ def create_user(args):
 @blp.response(200, page_schema(UserSchema))
 def list_users(args):
     return paginate(select(User), User, args)
+
+
+@blp.route("/auth/password", methods=["POST"])
+@requires()
+@blp.arguments(PasswordChangeSchema)
+@blp.response(204)
+def change_password(args):
+    services.change_password(g.actor, utcnow(), current=args["current_password"], new=args["new_password"],
+                             client=client_address())
+
+
+@blp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@requires(Capability.ADMINISTER)
+@blp.response(200, UserSchema)
+def unlock_user(user_id):
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    return services.unlock(g.actor, utcnow(), user)

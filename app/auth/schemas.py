@@ -33,3 +33,8 @@ class UserCreateSchema(Schema):
     site = fields.String(load_default=None, validate=validate.Length(max=16))
     phone = fields.String(load_default=None, validate=validate.Length(max=32))
     on_call = fields.Boolean(load_default=False)
+
+
+class PasswordChangeSchema(Schema):
+    current_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    new_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))

@@ -1,22 +1,22 @@
 """Log in, resolve and revoke tokens, create users."""
 import hashlib
-import secrets
 from datetime import timedelta
+import secrets
 
 from flask import current_app
 from sqlalchemy import select
 
 from app.common.audit import log_change
-from app.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from app.auth import throttle
+from app.auth.passwords import check_password_policy, hash_password, verify_password
 from app.common.problems import Conflict, TooManyRequests, Unauthorized, ValidationProblem
 from app.extensions import db
-from app.models import ApiToken, Site, User
+from app.models import ApiToken, User
 from app.common.permissions import ROLES
-from app.common.sites import find_site
+from app.common.sites import find_site  # noqa: F401  (re-exported for older imports)
 
 # Verified against when the username is unknown, so a miss costs as long as a hit.
 _DUMMY_HASH = None
-BAD_LOGIN = "Wrong username or password."
 
 
 def _token_hash(raw: str) -> str:
@@ -30,52 +30,97 @@ def _dummy_verify(password):
     verify_password(_DUMMY_HASH, password)
 
 
-class WrongPassword(Unauthorized):
-    """401 for a known user's wrong password; the caller records the failure (`register_failure`)
-    in a transaction of its own, since the request's own changes are rolled back."""
-
-    def __init__(self, user_id: int):
-        super().__init__(BAD_LOGIN)
-        self.user_id = user_id
+def _bad_login():
+    problem = Unauthorized("Wrong username or password.")
+    # The failure's audit entry must be kept despite the 401: the boundary commits it.
+    problem.keep_changes = True
+    return problem
 
 
-def _locked(user, now):
-    wait = int((user.locked_until - now).total_seconds()) + 1
-    return TooManyRequests(f"Too many failed logins. Try again in {wait} seconds.",
-                           headers={"Retry-After": str(wait)})
+def _locked(retry_after):
+    problem = TooManyRequests(f"Too many failed logins from this address. Try again in {retry_after} seconds.",
+                              headers={"Retry-After": str(retry_after)})
+    problem.keep_changes = True
+    return problem
 
 
-def register_failure(user_id: int, now) -> None:
-    """Count a failed login towards the lockout (LOGIN_MAX_FAILURES failures lock the account
-    for LOGIN_LOCKOUT_SECONDS, audited); flushes. The caller commits it on its own."""
-    user = db.session.get(User, user_id)
+def _audit_login(user, username, client, now, action, **details):
+    """login / login_failed / lockout, with who tried from where (never the password)."""
+    log_change(user if user is not None else "anonymous", now, action, "user",
+               user.id if user is not None else "-",
+               after={"username": username[:throttle.MAX_USERNAME_LENGTH], "client": client, **details},
+               site_id=user.site_id if user is not None else None)
+
+
+def authenticate(username: str, password: str, now, client: str = "-"):
+    """Return (raw_token, token_row) or raise 401/429.
+
+    Throttled per (username, client address): LOGIN_MAX_FAILURES failed attempts within
+    LOGIN_LOCKOUT_SECONDS refuse that pair only (429 with Retry-After), so a stranger cannot
+    lock staff out and known and unknown usernames answer alike. The attempt is counted
+    before the password is hashed (concurrent guesses are counted exactly). Every login,
+    failure and lockout is audited (issue 16, item 1).
+    """
     config = current_app.config
-    user.failed_logins += 1
-    if user.failed_logins >= config["LOGIN_MAX_FAILURES"]:
-        user.locked_until = now + timedelta(seconds=config["LOGIN_LOCKOUT_SECONDS"])
-        user.failed_logins = 0
-        log_change(user, now, "lockout", "user", user.id, reason="repeated failed logins")
-
-
-def authenticate(username: str, password: str, now):
-    """Return (raw_token, token_row) or raise Unauthorized (401) or TooManyRequests (429, locked
-    out). A wrong password raises WrongPassword: the caller records it with `register_failure`."""
+    reservation = throttle.reserve(throttle.LOGIN, username, client, now, limit=config["LOGIN_MAX_FAILURES"],
+                                   window_s=config["LOGIN_LOCKOUT_SECONDS"])
     user = db.session.scalar(select(User).where(User.username == username))
+    if reservation.over_limit:
+        if reservation.just_locked:
+            _audit_login(user, username, client, now, "lockout", reason="repeated failed logins")
+        raise _locked(reservation.retry_after(now))
     if user is None or not user.active:
         _dummy_verify(password)
-        raise Unauthorized(BAD_LOGIN)
-    if user.locked_until and user.locked_until > now:
-        raise _locked(user, now)
+        _audit_login(None if user is None else user, username, client, now, "login_failed")
+        raise _bad_login()
     if not verify_password(user.password_hash, password):
-        raise WrongPassword(user.id)
-    user.failed_logins = 0
-    user.locked_until = None
+        _audit_login(user, username, client, now, "login_failed")
+        raise _bad_login()
+    throttle.clear(throttle.LOGIN, username, client)
+    _audit_login(user, username, client, now, "login")
     return issue_token(user, now)
 
 
+def unlock(actor, now, user):
+    """Forget every failed attempt against `user`, from every address (admin)."""
+    throttle.clear(throttle.LOGIN, user.username)
+    throttle.clear(throttle.SIGNATURE, str(user.id))
+    user.failed_logins, user.locked_until = 0, None
+    log_change(actor, now, "unlock", "user", user.id, after={"username": user.username}, site_id=user.site_id)
+    db.session.flush()
+    return user
+
+
+def change_password(actor, now, *, current: str, new: str, client: str = "-") -> None:
+    """POST /auth/password: the current password (throttled like a login) and a new one that
+    meets the policy. Other tokens of the user stay valid. Raises 401/429/422."""
+    config = current_app.config
+    reservation = throttle.reserve(throttle.LOGIN, actor.username, client, now,
+                                   limit=config["LOGIN_MAX_FAILURES"], window_s=config["LOGIN_LOCKOUT_SECONDS"])
+    if reservation.over_limit:
+        raise _locked(reservation.retry_after(now))
+    if not verify_password(actor.password_hash, current):
+        _audit_login(actor, actor.username, client, now, "password_change_failed")
+        problem = Unauthorized("The current password is not correct.")
+        problem.keep_changes = True
+        raise problem
+    throttle.clear(throttle.LOGIN, actor.username, client)
+    set_password(actor, now, new, action="password_change")
+
+
+def set_password(actor, now, new: str, *, user=None, action="password_reset") -> None:
+    """Set `user`'s (default: the actor's) password after the policy check (422); audited
+    without the password. Used by change and by an admin reset."""
+    user = user or actor
+    check_password_policy(new, user.username, field="new_password" if action == "password_change" else "password")
+    user.password_hash = hash_password(new)
+    if hasattr(user, "must_change_password") and action == "password_change":
+        user.must_change_password = False
+    log_change(actor, now, action, "user", user.id, after={"username": user.username}, site_id=user.site_id)
+    db.session.flush()
+
+
 def issue_token(user, now):
-    """A new bearer token for `user`, valid TOKEN_TTL_SECONDS from `now`: returns (raw, ApiToken).
-    Only the SHA-256 of `raw` is stored; flushes."""
     raw = secrets.token_urlsafe(32)
     ttl = current_app.config["TOKEN_TTL_SECONDS"]
     token = ApiToken(user=user, token_hash=_token_hash(raw), issued_at=now,
@@ -86,8 +131,6 @@ def issue_token(user, now):
 
 
 def resolve_token(raw: str, now):
-    """The ApiToken for a raw bearer token, or None when unknown, revoked, expired at `now` or its
-    user is inactive. Never raises for a bad token."""
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(raw)))
     if token is None or token.revoked_at is not None or token.expires_at <= now or not token.user.active:
         return None
@@ -95,7 +138,6 @@ def resolve_token(raw: str, now):
 
 
 def revoke_token(raw: str, now) -> None:
-    """Mark the token revoked at `now` (idempotent; an unknown token is ignored). Does not flush."""
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(raw)))
     if token is not None and token.revoked_at is None:
         token.revoked_at = now
@@ -106,17 +148,12 @@ def _validate_new_user(username, password, role, site):
         raise ValidationProblem(f"Unknown role {role!r}.", errors={"role": [f"One of {', '.join(ROLES)}."]})
     if role != "admin" and site is None:
         raise ValidationProblem("Users other than admins belong to a site.", errors={"site": ["Required."]})
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationProblem("The password is too short.",
-                                errors={"password": [f"At least {MIN_PASSWORD_LENGTH} characters."]})
+    check_password_policy(password, username)
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise Conflict(f"The username {username!r} is taken.")
 
 
 def create_user(actor, now, *, username, password, role, site_code=None, phone=None, on_call=False):
-    """Create a user with a hashed password; audited, flushed. Raises ValidationProblem (422) for
-    an unknown site or role, a short password or a missing site (non-admins), Conflict (409) for a
-    taken username."""
     site = find_site(site_code) if site_code else None
     _validate_new_user(username, password, role, site)
     user = User(username=username, password_hash=hash_password(password), role=role,
@@ -126,4 +163,3 @@ def create_user(actor, now, *, username, password, role, site_code=None, phone=N
     log_change(actor, now, "create", "user", user.id,
            after={"username": username, "role": role, "site": site_code, "on_call": on_call})
     return user
-

@@ -36,7 +36,23 @@ def require_reason(reason: str | None) -> str:
     return reason.strip()
 
 
+# Phone numbers are PHI: audit values keep the last four digits only (issue 16, item 14).
+PHONE_KEYS = frozenset({"phone", "to_number", "from_number", "mobile"})
+
+
+def mask_phone_values(values: dict | None) -> dict | None:
+    """`values` with every phone-number field masked to '…1234' (nested dicts too). Pure."""
+    if not isinstance(values, dict):
+        return values
+    from app.common.logs import mask_phone
+
+    return {key: (mask_phone(value) if key in PHONE_KEYS and isinstance(value, str)
+                  else mask_phone_values(value) if isinstance(value, dict) else value)
+            for key, value in values.items()}
+
+
 def log_change(actor, now, action, entity, entity_id, *, before=None, after=None, reason=None, site_id=None):
+    before, after = mask_phone_values(before), mask_phone_values(after)
     entry = AuditEntry(
         at=now,
         actor_id=getattr(actor, "id", None),

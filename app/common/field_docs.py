@@ -12,6 +12,9 @@ from __future__ import annotations
 TIMESTAMP = "Timestamp, ISO 8601 with offset (stored in UTC)."
 DATE = "Date YYYY-MM-DD (the site's local calendar date)."
 NAMES = {
+    "current_password": "The user's current password (checked like a login, throttled).",
+    "new_password": "The new password: at least 12 characters, not the username, not a common password.",
+    "url": "An absolute URL (contains a secret token: share it only with the patient).",
     "stools_per_day": "The patient's usual number of stools per day before treatment (the diarrhea baseline, CTCAE v5.0).",
     "evidence": "What the candidate rests on: the symptom item or the lab result (value, unit, limit).",
     "results": "The lab results of this collection (one per test).",

@@ -11,6 +11,9 @@ class Problem(Exception):
     status = 400
     slug = "bad-request"
     title = "Bad request"
+    # True for a refusal whose own record must stand (the audit entry of a failed login or
+    # signature, a lockout): the error handler commits it on its own before answering.
+    keep_changes = False
 
     def __init__(self, detail, *, errors=None, status=None, title=None, slug=None, extra=None, headers=None):
         super().__init__(detail)

@@ -47,7 +47,7 @@ def replay_idempotent():
     if key is None or g.actor is None:
         return None
     g.idempotency_key = key
-    return idempotency.replay_if_seen(g.actor, key)
+    return idempotency.replay_if_seen(g.actor, key, utcnow())
 
 
 def _reset_request_state():
@@ -95,8 +95,25 @@ def in_own_transaction(work):
     return result
 
 
+def commit_refusal_record() -> None:
+    """Commit what the session holds while a request is being refused (see Problem.keep_changes);
+    a failing commit is rolled back and logged: the refusal is answered all the same."""
+    try:
+        db.session.commit()
+    except Exception:  # the answer (401/403/429) matters more than the record of it
+        db.session.rollback()
+        log.exception("could not keep the record of a refused request")
+
+
 def after_request(response):
     key = getattr(g, "idempotency_key", None)
+    if key and response.status_code in (409, 412) and "Idempotent-Replayed" not in response.headers:
+        # A concurrent twin may have committed first (its unique rows made this one
+        # conflict): answer what it answered.
+        db.session.rollback()
+        replayed = _replay_after_race(None, key)
+        if replayed is not None:
+            return replayed
     if key and response.status_code < 400 and "Idempotent-Replayed" not in response.headers:
         idempotency.remember(g.actor, key, response, utcnow())
     if not _should_commit(response):
@@ -105,8 +122,23 @@ def after_request(response):
     try:
         db.session.commit()
     except (IntegrityError, StaleDataError, OperationalError) as exc:
-        return _commit_failure_response(exc)
+        replayed = _replay_after_race(exc, key)
+        return replayed if replayed is not None else _commit_failure_response(exc)
     return response
+
+
+def _replay_after_race(exc, key):
+    """A concurrent retry with the same Idempotency-Key: the first request committed while
+    this one ran; this one's changes are rolled back and the stored response is answered."""
+    if key is None or (exc is not None and not isinstance(exc, IntegrityError)):
+        return None
+    db.session.rollback()
+    try:
+        return idempotency.replay_if_seen(g.actor, key)
+    except Problem as problem:
+        from app.common.problems import from_problem
+
+        return from_problem(problem)
 
 
 def install(app, resolve_token):

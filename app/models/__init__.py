@@ -40,3 +40,6 @@ __all__ += ["JobRun"]
 __all__ += ["LabAeCandidate", "LabCollection", "LabResult"]
 __all__ += ["InboxEntry"]
 __all__ += ["PatientBaseline"]
+from app.models.security import CalendarLink, LoginThrottle  # noqa: E402
+
+__all__ += ["CalendarLink", "LoginThrottle"]

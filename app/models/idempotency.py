@@ -21,4 +21,6 @@ class IdempotencyRecord(db.Model):
     status_code: Mapped[int] = mapped_column(Integer, nullable=False)
     body: Mapped[str] = mapped_column(Text, nullable=False)
     headers: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    # SHA-256 of the request body: the same key with another body is refused (422).
+    request_hash: Mapped[str | None] = mapped_column(String(64))

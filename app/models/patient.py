@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Numeric, String, Text, false
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Numeric, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -9,10 +9,15 @@ from app.models.base import TimestampMixin, UTCDateTime, VersionedMixin
 PATIENT_STATUSES = ("on_treatment", "follow_up", "completed", "deceased", "withdrawn", "lost_to_follow_up")
 EVENT_TYPES = ("progression", "death", "end_of_treatment", "withdrawal", "lost_to_follow_up", "contact",
                "study_completed")
+# Patients whose phone still receives study SMS: one number belongs to one of them (issue 16).
+ACTIVE_STATUSES = ("on_treatment", "follow_up")
+_ACTIVE = "status IN ('on_treatment', 'follow_up')"
 
 
 class Patient(TimestampMixin, VersionedMixin, db.Model):
     __tablename__ = "patients"
+    __table_args__ = (Index("uq_patients_active_phone", "phone", unique=True,
+                            postgresql_where=text(_ACTIVE), sqlite_where=text(_ACTIVE)),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), nullable=False, index=True)

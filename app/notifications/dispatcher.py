@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import random
+import secrets
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -24,7 +25,7 @@ from app.notifications import outbox, patient_sms
 from app.notifications.gateways.base import Gateway, SendResult
 from app.notifications.gateways.registry import make_gateway
 from app.notifications.quiet_hours import local_day_bounds
-from app.notifications.retry import RetryPolicy, next_attempt_at, should_retry
+from app.notifications.retry import RetryPolicy, lease_for, next_attempt_at, should_retry
 from app.notifications.send_policy import DEFAULT_DAILY_BUDGET, decide
 from app.notifications.templates import RenderedSms
 
@@ -66,25 +67,63 @@ class Dispatcher:
         self.daily_budget = daily_budget
         self.rng = rng
         self.pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="sms-send")
+        self.owner: int | None = None  # PostgreSQL: advisory-lock key held while alive
+        self._owner_connection = None
 
     @classmethod
     def from_app(cls, app=None, gateway: Gateway | None = None, **kwargs) -> "Dispatcher":
+        """The scheduler's dispatcher. The lease is sized to the send timeout and the batch
+        (retry.lease_for: 2 rounds × 10 s + 10 s = 30 s by default, was 5 minutes), so a
+        crashed sweep's messages go out again within about half a minute."""
         config = (app or current_app).config
         base = config.get("PUBLIC_BASE_URL")
+        batch = int(config.get("SMS_DISPATCH_BATCH", 16))
+        workers = int(config.get("SMS_DISPATCH_THREADS", 8))
+        lease = lease_for(float(config.get("SMS_SEND_TIMEOUT_S", 10)), batch, workers)
+        kwargs.setdefault("batch_size", batch)
+        kwargs.setdefault("max_workers", workers)
+        kwargs.setdefault("policy", RetryPolicy(sending_lease=lease))
         return cls(gateway or make_gateway(config), status_callback_base=base and base.rstrip("/") + "/sms/status",
                    daily_budget=int(config.get("SMS_DAILY_BUDGET", DEFAULT_DAILY_BUDGET)), **kwargs)
 
     def close(self) -> None:
         self.pool.shutdown(wait=True)
+        if self._owner_connection is not None:
+            self._owner_connection.invalidate()  # really closed: the session (and lock) ends
+            self._owner_connection.close()
+            self._owner_connection = None
+
+    def _hold_owner_lock(self) -> int | None:
+        """PostgreSQL: hold a session advisory lock for as long as this dispatcher lives, on a
+        connection of its own; its claim tokens name it, so another dispatcher can requeue
+        our rows at once if we die (outbox.recover_orphans). A lost connection takes a new
+        key: rows claimed under the old one may already have been requeued."""
+        if db.session.get_bind().dialect.name != "postgresql":
+            return None
+        if self._owner_connection is not None:
+            try:
+                self._owner_connection.execute(text("SELECT 1"))
+                return self.owner
+            except Exception:
+                self._owner_connection.invalidate()
+                self._owner_connection = None
+        owner = secrets.randbits(31)
+        connection = db.engine.connect()
+        connection.execute(text("SELECT pg_advisory_lock(:ns, :owner)"),
+                           {"ns": outbox.OWNER_LOCK_NAMESPACE, "owner": owner})
+        connection.commit()
+        self._owner_connection, self.owner = connection, owner
+        return owner
 
     def sweep(self, max_batches: int | None = None) -> SweepStats:
         """Recover leases, then claim and process batches until nothing is due (or `max_batches`)."""
         stats = SweepStats()
-        stats.recovered = outbox.recover_expired_leases(utcnow())
+        owner = self._hold_owner_lock()
+        stats.recovered = outbox.recover_expired_leases(utcnow()) + outbox.recover_orphans(utcnow())
         db.session.commit()
         batches = 0
         while max_batches is None or batches < max_batches:
-            token = outbox.new_claim_token()
+            token = outbox.new_claim_token(owner)
             ids = outbox.claim_due(utcnow(), self.batch_size, token, self.policy)
             db.session.commit()
             if not ids:

@@ -71,9 +71,33 @@ def _key_taken(key: str) -> bool:
     return db.session.scalar(select(Message.id).where(Message.idempotency_key == key)) is not None
 
 
-def new_claim_token() -> str:
-    """A random token naming one sweep's claim (32 hex characters)."""
-    return secrets.token_hex(16)
+def new_claim_token(owner: int | None = None) -> str:
+    """A sweep's claim token; with `owner` (a live dispatcher's advisory-lock key) it starts
+    with "o" + the owner in 8 hex digits, so a crash can be recognised (recover_orphans)."""
+    if owner is None:
+        return secrets.token_hex(16)
+    return f"o{owner:08x}{secrets.token_hex(11)}"
+
+
+# PostgreSQL advisory-lock namespace (pg_advisory_lock(int, int)) of live dispatchers.
+OWNER_LOCK_NAMESPACE = 0x534D53  # "SMS"
+
+
+def recover_orphans(now: datetime) -> int:
+    """PostgreSQL: requeue "sending" rows whose dispatcher has died, without waiting for the
+    lease. Each dispatcher holds a session advisory lock (OWNER_LOCK_NAMESPACE, owner) for its
+    life; the server drops it when the process dies, so a row claimed under an owner whose
+    lock is gone has no sender any more (issue 16, item 11). Returns how many."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return 0
+    from sqlalchemy import text
+
+    statement = text(
+        "UPDATE messages SET status = 'queued', claim_token = NULL, lease_expires_at = NULL, next_attempt_at = :now "
+        "WHERE status = 'sending' AND claim_token LIKE 'o%' AND NOT EXISTS ("
+        " SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = CAST(:ns AS oid)"
+        " AND objid = (('x' || substr(messages.claim_token, 2, 8))::bit(32)::bigint)::oid AND objsubid = 2)")
+    return db.session.execute(statement, {"now": now, "ns": OWNER_LOCK_NAMESPACE}).rowcount
 
 
 def claim_due(now: datetime, limit: int, token: str, policy: RetryPolicy = RetryPolicy()) -> list[int]:

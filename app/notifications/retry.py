@@ -91,3 +91,15 @@ def _rank(status: str) -> int:
         return STATUS_RANK[status]
     except KeyError:
         raise ValueError(f"unknown message status {status!r}") from None
+
+
+def lease_for(send_timeout_s: float, batch_size: int, max_workers: int, margin_s: float = 10.0) -> timedelta:
+    """A "sending" lease just long enough for a claimed batch: the sends run `max_workers`
+    at a time, each bounded by the HTTP timeout, so the last one ends within
+    ceil(batch / workers) × timeout; a margin covers the commits (issue 16, item 11).
+
+    A shorter lease would let another sweep take over rows still waiting for a send thread
+    (sending them twice); a longer one only delays the resend after a crash.
+    """
+    rounds = -(-batch_size // max_workers)
+    return timedelta(seconds=rounds * send_timeout_s + margin_s)

@@ -4,15 +4,21 @@ Visits are clinic days, not appointments with a time: each is an all-day event o
 date, which is a date at the site. The calendar declares the site's zone (X-WR-TIMEZONE) so
 clients show the days where the clinic is. SEQUENCE follows the visit's version so a moved
 visit replaces the old event in subscribed calendars; cancelled visits stay as CANCELLED.
+
+The wording is the SMS's (issue 16, item 13): a phone calendar is seen by others, so events
+name neither the drug, the procedure nor the hospital, only the site's neutral SMS name and
+the neutral visit names of sms_templates.yaml, in the patient's language. Visit codes
+(C01-HAIC…) stay out for the same reason; the UID identifies the visit.
 """
 from datetime import timedelta
 
 from icalendar import Calendar, Event
+from app.notifications.templates import fragment, load_templates
 from app.common.statuses import VisitStatus
 
 CONTENT_TYPE = "text/calendar"
-PRODID = "-//HAIC-Track//NCT06184841 visits//EN"
-KIND_LABELS = {
+PRODID = "-//Study visits//EN"  # no product, trial or procedure name: phones show it
+KIND_LABELS = {  # staff wording; not used in the feed
     "haic": "HAIC session",
     "sintilimab": "Sintilimab infusion",
     "labs": "Pre-cycle labs",
@@ -30,7 +36,7 @@ def patient_calendar(patient, visits, now) -> bytes:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"{patient.study_id} visits")
+    calendar.add("x-wr-calname", patient.site.sms_label(_language(patient)))
     calendar.add("x-wr-timezone", patient.site.timezone)
     for visit in visits:
         calendar.add_component(visit_event(patient, visit, now))
@@ -39,16 +45,17 @@ def patient_calendar(patient, visits, now) -> bytes:
 
 def visit_event(patient, visit, now) -> Event:
     event = Event()
-    event.add("uid", f"visit-{visit.id}@haic-track")
+    event.add("uid", f"visit-{visit.id}@study-visits")
     event.add("dtstamp", now)
     event.add("dtstart", visit.scheduled_date)
     event.add("dtend", visit.scheduled_date + timedelta(days=1))
-    event.add("summary", f"{patient.study_id} {visit.code}: {KIND_LABELS.get(visit.kind, visit.kind)}")
+    language = _language(patient)
+    label = patient.site.sms_label(language)
+    event.add("summary", f"{label}: {neutral_visit_name(visit.kind, language)}")
     event.add("description", _description(visit))
-    event.add("location", patient.site.name)
+    event.add("location", label)
     event.add("status", STATUS[visit.status])
     event.add("sequence", visit.version - 1)
-    event.add("categories", [visit.kind])
     event.add("transp", "TRANSPARENT")
     if visit.updated_at is not None:
         event.add("last-modified", visit.updated_at)
@@ -60,8 +67,14 @@ def _description(visit) -> str:
              f"(target {visit.target_date.isoformat()}).", f"Status: {visit.status}."]
     if visit.actual_date:
         lines.append(f"Done on {visit.actual_date.isoformat()}.")
-    if visit.panels:
-        lines.append("Panels: " + ", ".join(visit.panels) + ".")
-    if visit.flags:
-        lines.append("Check: " + ", ".join(visit.flags) + ".")
     return "\n".join(lines)
+
+
+def _language(patient) -> str:
+    return patient.language if patient.language in ("zh", "en") else "en"
+
+
+def neutral_visit_name(kind: str, language: str) -> str:
+    """The SMS's name for a visit kind ("blood test", "抽血检查"); "visit" when unknown."""
+    names = load_templates()["fragments"]["visit_names"]
+    return fragment("visit_names", kind, language) if kind in names else ("visit" if language == "en" else "就诊")

@@ -1,9 +1,10 @@
-"""/visits (the nurse's views), /visits/{id} and its lifecycle, /patients/{id}/visits and
-/patients/{id}/calendar.ics."""
+"""/visits (the nurse's views), /visits/{id} and its lifecycle, /patients/{id}/visits,
+/patients/{id}/calendar.ics, /patients/{id}/calendar-links and /cal/{token}.ics."""
 import json
 
 from flask import Response, g
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 
 from app.common.sites import find_site
 from app.common.access import load_visible, require_own_site
@@ -15,11 +16,14 @@ from app.common.schemas import page_schema
 from app.visits.readiness_queries import annotate_visits
 from app.models import Visit
 from app.common.access import load_patient
-from app.visits import ical, lifecycle, views
+from app.common.problems import NotFound
+from app.visits import calendar_links, ical, lifecycle, views
 from app.visits.schemas import (CompleteSchema, DayViewSchema, MovedSchema, RescheduleSchema,
                                 VisitListArgs, VisitReasonSchema, VisitSchema)
 
 blp = Blueprint("visits", __name__, url_prefix="/api/v1", description="Visits and calendars")
+cal_blp = Blueprint("calendar-subscriptions", __name__, url_prefix="/cal",
+                    description="Calendar subscriptions by link (no bearer token)")
 
 
 def load_visit(visit_id):
@@ -110,3 +114,31 @@ def calendar(patient_id):
     body = ical.patient_calendar(patient, views.timeline(patient_id), utcnow())
     return Response(body, mimetype=ical.CONTENT_TYPE, headers={
         "Content-Disposition": f'attachment; filename="{patient.study_id}.ics"'})
+
+
+class CalendarLinkSchema(Schema):
+    url = fields.String()
+
+
+@blp.route("/patients/<int:patient_id>/calendar-links", methods=["POST"])
+@requires(Capability.EDIT_PATIENTS)
+@blp.response(201, CalendarLinkSchema)
+def create_calendar_link(patient_id):
+    return {"url": calendar_links.create_link(g.actor, utcnow(), load_patient(patient_id))}
+
+
+@blp.route("/patients/<int:patient_id>/calendar-links", methods=["DELETE"])
+@requires(Capability.EDIT_PATIENTS)
+@blp.response(204)
+def revoke_calendar_links(patient_id):
+    calendar_links.revoke_all(g.actor, utcnow(), load_patient(patient_id))
+
+
+@cal_blp.route("/<string:token>.ics", methods=["GET"])
+@cal_blp.response(200, content_type=ical.CONTENT_TYPE)
+def subscribed_calendar(token):
+    patient = calendar_links.patient_for_token(token)
+    if patient is None:
+        raise NotFound("No such calendar (the link may have been revoked).")
+    body = ical.patient_calendar(patient, views.timeline(patient.id), utcnow())
+    return Response(body, mimetype=ical.CONTENT_TYPE)

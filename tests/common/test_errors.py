@@ -62,7 +62,7 @@ def test_bad_cursor_is_422(nurse):
 def test_health(client):
     body = client.get("/health").get_json()
     assert (body["status"], body["database"]) == ("ok", "ok")
-    assert body["inbox"] == {"oldest_unprocessed_seconds": None, "failed": 0, "spooled": 0}
+    assert body["inbox"] == {"oldest_unprocessed_seconds": None, "failed": 0}
 
 
 def test_openapi_document(client):

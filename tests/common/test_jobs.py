@@ -83,7 +83,7 @@ def test_the_scheduler_runs_exactly_the_registry(app):
     assert set(scheduled) == {j.name for j in jobs.registered()}
     assert {"outbox-sweep", "reminder-planning", "overdue-visits", "checkin-planning", "sae-deadlines",
             "abandoned-symptom-dialogues", "scheduler-heartbeat", "labs-readiness", "inbox",
-            "urgent-reply-watch"} == set(scheduled)
+            "urgent-reply-watch", "idempotency-purge"} == set(scheduled)
     assert scheduled["outbox-sweep"].trigger.interval == timedelta(seconds=30)
 
 

@@ -32,7 +32,7 @@ def main(argv=None):
     config.LOG_LEVEL = "WARNING"
     app = build_app(config)
     gateway = TwilioGateway(DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, from_number=DEFAULT_FROM_NUMBER,
-                            api_base_url=args.twilio_url, timeout=args.lease / 3)
+                            api_base_url=args.twilio_url, timeout=args.timeout or args.lease / 3)
     policy = RetryPolicy(base_delay=timedelta(milliseconds=200), sending_lease=timedelta(seconds=args.lease))
     with app.app_context():
         dispatcher = Dispatcher(gateway, batch_size=args.batch, max_workers=args.threads, policy=policy,
@@ -58,6 +58,7 @@ def _parse(argv):
     parser.add_argument("--lease", type=float, default=3.0)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--batch", type=int, default=25)
+    parser.add_argument("--timeout", type=float, default=None, help="HTTP timeout (default: lease / 3)")
     return parser.parse_args(argv)
 
 

@@ -37,8 +37,10 @@ class ConsoleGateway:
         message = ConsoleMessage("CONSOLE" + uuid.uuid4().hex, to_e164, body, status_callback_url)
         with self._lock:
             self._messages.append(message)
-        # Only the last digits: console logs end up in shared terminals and CI output.
-        self._log.info("SMS %s to …%s: %s", message.sid, to_e164[-4:], body)
+        # Only the last digits, and the body (PHI) only at DEBUG: console logs end up in
+        # shared terminals and CI output (issue 16, item 9).
+        self._log.info("SMS %s to …%s (%d characters)", message.sid, to_e164[-4:], len(body))
+        self._log.debug("SMS %s body: %s", message.sid, body)
         return SendResult(provider_sid=message.sid, status="sent")
 
     @property

@@ -76,7 +76,8 @@ class TwilioGateway:
         return cls(config.get("TWILIO_ACCOUNT_SID"), config.get("TWILIO_AUTH_TOKEN"),
                    from_number=config.get("TWILIO_FROM_NUMBER"),
                    messaging_service_sid=config.get("TWILIO_MESSAGING_SERVICE_SID"),
-                   api_base_url=config.get("TWILIO_API_BASE_URL"))
+                   api_base_url=config.get("TWILIO_API_BASE_URL"),
+                   timeout=float(config.get("SMS_SEND_TIMEOUT_S") or DEFAULT_TIMEOUT_SECONDS))
 
     def send(self, to_e164: str, body: str, *, status_callback_url: str | None = None,
              template=None) -> SendResult:

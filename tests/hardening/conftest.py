@@ -1,0 +1,1 @@
+from tests.adverse_events.conftest import give_dose, investigator  # noqa: F401  (shared fixtures)
