@@ -8,7 +8,7 @@ PostgreSQL uses its own database `haic_bench` (dropped and created here), never 
 Target: p95 under 50 ms per view request, a fixed number of SQL queries per request.
 Every HAIC visit carries its `readiness` (issue 13): each session has a pre-cycle draw of the six
 limited tests the day before (one in ten with platelets low enough to hold it), so the view reads
-readiness from ~360,000 lab results; `--no-labs` leaves them out to compare.
+readiness from ~220,000 lab results (draws up to today); `--no-labs` leaves them out.
 
 Data: 20 sites x 500 patients, C1D1 spread over three years around "today" (2026-03-02),
 each planned by the real engine against its site's HAIC load; visits before today are
