@@ -36,6 +36,7 @@ class Config:
         self.TWILIO_MESSAGING_SERVICE_SID = _env("TWILIO_MESSAGING_SERVICE_SID")
         self.TWILIO_API_BASE_URL = _env("TWILIO_API_BASE_URL")
         self.PROTOCOL_VERSION = _env("PROTOCOL_VERSION", "NCT06184841-v1")
+        self.RESCHEDULE_MARGIN_DAYS = int(_env("RESCHEDULE_MARGIN_DAYS", 90))
         self.API_TITLE = "HAIC-Track"
         self.API_VERSION = "v1"
         self.OPENAPI_VERSION = "3.0.3"

@@ -23,7 +23,14 @@ class AlertSchema(Schema):
     acknowledged_at = fields.AwareDateTime(allow_none=True)
     acknowledged_by_id = fields.Integer(allow_none=True)
     acknowledgement_note = fields.String(allow_none=True)
+    notes = fields.Method("_notes")
     version = fields.Integer()
+
+    def _notes(self, alert):
+        from app.alerts.services import notes_of
+
+        return [{"id": n.id, "at": n.at.isoformat(), "author": n.author.username if n.author else None,
+                 "note": n.note} for n in notes_of(alert)]
 
 
 class AlertListArgs(ListArgs):
@@ -35,3 +42,7 @@ class AlertListArgs(ListArgs):
 
 class AcknowledgeSchema(Schema):
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class AlertNoteSchema(Schema):
+    note = fields.String(required=True, validate=validate.Length(min=1, max=4000))

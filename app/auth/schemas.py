@@ -16,6 +16,7 @@ class UserSchema(Schema):
     phone = fields.String(allow_none=True)
     on_call = fields.Boolean()
     active = fields.Boolean()
+    must_change_password = fields.Boolean()
     version = fields.Integer()
 
 
@@ -33,3 +34,20 @@ class UserCreateSchema(Schema):
     site = fields.String(load_default=None, validate=validate.Length(max=16))
     phone = fields.String(load_default=None, validate=validate.Length(max=32))
     on_call = fields.Boolean(load_default=False)
+
+
+class UserUpdateSchema(Schema):
+    """PATCH /users/{id}: only the fields sent change."""
+
+    role = fields.String(validate=validate.OneOf(ROLES))
+    site = fields.String(allow_none=True, validate=validate.Length(max=16))
+    phone = fields.String(allow_none=True, validate=validate.Regexp(r"^\+[1-9]\d{6,14}$", error="E.164, e.g. +8613800000000."))
+    on_call = fields.Boolean()
+    active = fields.Boolean()
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class PasswordResetSchema(Schema):
+    username = fields.String()
+    one_time_password = fields.String(metadata={"description": "Shown once; the user must change it at the next call."})
+    must_change_password = fields.Boolean()

@@ -6,11 +6,12 @@ from flask import g, request
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.auth.admin import password_change_required
 from app.auth.services import resolve_token
 from app.common import idempotency
 from app.common.auth_context import bearer_token
 from app.common.clock import utcnow
-from app.common.problems import Problem, Unauthorized, problem_response
+from app.common.problems import Forbidden, Problem, Unauthorized, problem_response
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,9 @@ def authenticate():
                            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
     g.actor = token.user
     g.token = token
+    if password_change_required(token.user, request.path):
+        raise Forbidden("Your password was reset: change it (POST /api/v1/auth/password) before anything else.",
+                        slug="password-change-required")
 
 
 def replay_idempotent():

@@ -1,11 +1,13 @@
 """All models, one module per aggregate, re-exported for Alembic and services."""
 from app.models.adverse_event import AdverseEvent, AdverseEventGrade, SymptomReview
 from app.models.assessment import TumorAssessment
+from app.models.alert_note import AlertNote
 from app.models.audit import AuditEntry
 from app.models.contact import ContactAttempt
 from app.models.ctcae import CtcaeTerm
 from app.models.idempotency import IdempotencyRecord
 from app.models.message import Message
+from app.models.on_call import OnCallShift
 from app.models.patient import Patient, PatientEvent
 from app.models.screening import Screening
 from app.models.site import Site
@@ -20,3 +22,4 @@ __all__ = [
 __all__ += ["AdverseEvent", "AdverseEventGrade", "SymptomReview"]
 __all__ += ["ContactAttempt", "TumorAssessment"]
 __all__ += ["CtcaeTerm"]
+__all__ += ["AlertNote", "OnCallShift"]

@@ -15,6 +15,15 @@ def visit_timing(visit):
     return timing(visit.actual_date, visit.target_date, visit.window_start, visit.window_end)
 
 
+def visit_timing_label(visit):
+    """The nurse's label of the actual day (completed) or the booked day (scheduled)."""
+    from app.visits.timing_labels import timing_label
+
+    day = visit.actual_date if visit.status == "completed" else (
+        visit.scheduled_date if visit.status == "scheduled" else None)
+    return timing_label(day, visit.target_date, visit.window_start, visit.window_end)
+
+
 class VisitSchema(Schema):
     id = fields.Integer()
     patient_id = fields.Integer()
@@ -28,6 +37,9 @@ class VisitSchema(Schema):
     status = fields.String(metadata={"enum": list(VISIT_STATUSES)})
     actual_date = fields.Date(allow_none=True)
     timing = fields.Function(visit_timing, allow_none=True)
+    timing_label = fields.Function(lambda v: visit_timing_label(v), allow_none=True, metadata={
+        "description": "For nurses: 'on target', 'in window, 2 days late', 'out of window, ...' "
+                       "(of the actual day when completed, else of the booked day)"})
     flags = fields.List(fields.String())
     protocol_version = fields.String()
     version = fields.Integer()
@@ -66,6 +78,9 @@ class VisitListArgs(Schema):
     to = fields.Date(load_default=None)
     kind = fields.String(load_default=None, validate=validate.OneOf(VISIT_KINDS))
     status = fields.String(load_default=None, validate=validate.OneOf(VISIT_STATUSES))
+    include_cancelled = fields.Boolean(load_default=False, metadata={
+        "description": "Cancelled visits are hidden unless asked for (or `status=cancelled`)."})
+    updated_since = fields.AwareDateTime(load_default=None, format="iso")
     limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=2000))
     cursor = fields.String(load_default=None)
 
@@ -92,3 +107,17 @@ class CompleteSchema(Schema):
 
 class VisitReasonSchema(Schema):
     reason = fields.String(required=True, validate=_REASON)
+
+
+class VisitCorrectionSchema(Schema):
+    """PATCH /visits/{id}: correct a completed visit's actual date and/or dose (with If-Match)."""
+
+    actual_date = fields.Date()
+    dose_mg = fields.Float(allow_none=True, allow_nan=False,
+                           validate=validate.Range(min=0, max=5000, min_inclusive=False))
+    reason = fields.String(required=True, validate=_REASON)
+
+    @validates_schema
+    def _something(self, data, **kwargs):
+        if "actual_date" not in data and "dose_mg" not in data:
+            raise ValidationError("Send `actual_date`, `dose_mg` or both.", "_schema")
