@@ -5,7 +5,7 @@ import logging
 from flask import Flask, jsonify
 from sqlalchemy import text
 
-from app.common import errors, request_boundary
+from app.common import errors, etag, query_args, request_boundary
 from app.common.clock import SystemClock
 from flask_smorest import Api
 
@@ -46,6 +46,8 @@ def build_app(config=None, clock=None):
     app.extensions["clock"] = clock or SystemClock()
     _init_extensions(app)
     request_boundary.install(app)
+    query_args.install(app)
+    etag.install(app)
     errors.install(app)
     _register_blueprints(app)
     _register_cli(app)

@@ -2,6 +2,8 @@
 
 from flask import Response, current_app, g
 from flask_smorest import Blueprint
+
+from app.common.pagination import SyncArgs
 from sqlalchemy import select
 
 from app.adverse_events import candidates, reporting, seriousness, services, signature
@@ -118,10 +120,15 @@ def mark_sae_reported(args, event_id):
 
 @blp.route("/patients/<int:patient_id>/ae-candidates", methods=["GET"])
 @requires(Capability.VIEW_PATIENTS)
+@blp.arguments(SyncArgs, location="query")
 @blp.response(200, CandidateListSchema)
-def list_candidates(patient_id):
+def list_candidates(args, patient_id):
+    """With `updated_since`, only candidates from reports changed after it."""
     load_patient(patient_id)
-    return {"items": candidates.pending_candidates(patient_id)}
+    rows = candidates.pending_candidates(patient_id)
+    if args["updated_since"] is not None:
+        rows = [(item, report) for item, report in rows if report.updated_at > args["updated_since"]]
+    return {"items": rows, "next_cursor": None}
 
 
 @blp.route("/patients/<int:patient_id>/ae-candidates/<int:item_id>/confirm", methods=["POST"])

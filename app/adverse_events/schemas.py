@@ -168,6 +168,7 @@ class CandidateSchema(Schema):
 
 class CandidateListSchema(Schema):
     items = fields.List(fields.Nested(CandidateSchema))
+    next_cursor = fields.String(allow_none=True)
 
 
 class ReviewSchema(Schema):

@@ -2,6 +2,8 @@
 from flask import g
 from flask_smorest import Blueprint
 
+from app.common.pagination import SyncArgs
+
 from app.assessments import services
 from app.assessments.schemas import AssessmentCreateSchema, AssessmentListSchema, AssessmentSchema, ResponseSchema
 from app.common.permissions import Capability
@@ -28,9 +30,16 @@ def record_assessment(args, patient_id):
 
 @blp.route("/patients/<int:patient_id>/tumor-assessments", methods=["GET"])
 @requires(Capability.VIEW_PATIENTS)
+@blp.arguments(SyncArgs, location="query")
 @blp.response(200, AssessmentListSchema)
-def list_assessments(patient_id):
-    return {"items": services.assessment_views(load_patient(patient_id))}
+def list_assessments(args, patient_id):
+    """With `updated_since`, only the scans changed after it (responses are still derived
+    from the whole series)."""
+    views = services.assessment_views(load_patient(patient_id))
+    since = args["updated_since"]
+    if since is not None:
+        views = [view for view in views if view["assessment"].updated_at > since]
+    return {"items": views, "next_cursor": None}
 
 
 @blp.route("/patients/<int:patient_id>/tumor-assessments/<int:assessment_id>/retract", methods=["POST"])

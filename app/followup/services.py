@@ -133,3 +133,16 @@ def record_contact(actor, now, patient, *, channel, outcome, contacted_at=None, 
     log_change(actor, now, "contact", "contact_attempt", attempt.id,
            after={name: getattr(attempt, name) for name in CONTACT_AUDITED}, site_id=patient.site_id)
     return attempt
+
+
+def changed_patient_ids(patient_ids, since) -> set[int]:
+    """Those of `patient_ids` whose record, visits or contact log changed after `since`
+    (what moves a follow-up row; tablet delta sync)."""
+    if not patient_ids:
+        return set()
+    ids = set(db.session.scalars(select(Patient.id).where(Patient.id.in_(patient_ids), Patient.updated_at > since)))
+    ids |= set(db.session.scalars(select(Visit.patient_id).where(Visit.patient_id.in_(patient_ids),
+                                                                 Visit.updated_at > since)))
+    ids |= set(db.session.scalars(select(ContactAttempt.patient_id).where(
+        ContactAttempt.patient_id.in_(patient_ids), ContactAttempt.updated_at > since)))
+    return ids
