@@ -17,7 +17,10 @@ def _sqlite_default():
 class Config:
     """Defaults shared by every environment; each value can be overridden by an env var."""
 
+    APP_ENV_NAME = "development"
+
     def __init__(self):
+        self.APP_ENV = self.APP_ENV_NAME
         self.SECRET_KEY = _env("SECRET_KEY", "dev-only-secret-change-me")
         self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", _sqlite_default())
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
@@ -54,6 +57,8 @@ class DevelopmentConfig(Config):
 
 
 class TestingConfig(Config):
+    APP_ENV_NAME = "testing"
+
     def __init__(self):
         super().__init__()
         self.TESTING = True
@@ -64,6 +69,8 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    APP_ENV_NAME = "production"
+
     def __init__(self):
         super().__init__()
         if self.SECRET_KEY == "dev-only-secret-change-me":

@@ -36,6 +36,7 @@ CLI_MODULES = (
     "app.ctcae.cli",
     "app.symptoms.cli",
     "app.symptoms.checkins.cli",
+    "app.demo.sms_cli",  # last: joins a `flask sms` group another module may define
 )
 
 

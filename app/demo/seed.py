@@ -1,17 +1,22 @@
-"""`flask demo seed`: a site, one user per role and a dozen patients at different stages.
+"""`flask demo seed`: a site, one user per role and 25 patients at every stage of the trial
+(screen failures, treatment with delays, SMS dialogues and alerts, AEs with a signed SAE,
+RECIST responders and progressions, deaths, lost to follow-up — app/demo/stories.py and
+app/demo/cohort.py).
 
 Everything goes through the real services (screening, enrollment, visit completion,
 patient events), so the demo calendars are what the engine books, with audit entries.
 Re-running adds only what is missing: users by username, patients by phone number,
 screen failures by initials.
 """
-import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from flask import current_app
+
 from app.auth.services import create_user
+from app.demo import cohort
 from app.demo.stories import SCREEN_FAILURES, STORIES, Story, facts
 from app.extensions import db
 from app.models import Patient, Screening, Site, User, Visit
@@ -24,7 +29,7 @@ from app.visits.lifecycle import complete_visit
 
 SITE = {"code": "BJ", "name": "Beijing Cancer Hospital", "timezone": "Asia/Shanghai",
         "phone": "+861088196114", "haic_daily_capacity": 4, "quiet_start": "21:00",
-        "quiet_end": "08:00"}
+        "quiet_end": "08:00", "sms_name": "Study Clinic"}
 ACTOR = "demo-seed"
 MAX_COMPLETIONS = 400  # a patient has about 100 visits; a guard against a runaway loop
 
@@ -35,6 +40,11 @@ class SeedReport:
     patients: list = field(default_factory=list)  # (study id, initials, stage)
     screen_failures: list = field(default_factory=list)
     skipped: int = 0
+    scans: int = 0
+    sms: int = 0
+    adverse_events: int = 0
+    acknowledged: int = 0
+    labs: bool = False
 
 
 def seed(now) -> SeedReport:
@@ -44,15 +54,27 @@ def seed(now) -> SeedReport:
     for role in ROLES:
         _user(now, role, site, report)
     nurse = db.session.scalar(select(User).where(User.username == "demo-nurse"))
+    investigator = db.session.scalar(select(User).where(User.username == "demo-investigator"))
     today = site_today(site, now)
+    created = {}
     for story in STORIES:
         if db.session.scalar(select(Patient.id).where(Patient.phone == story.phone)):
             report.skipped += 1
             continue
         patient = enact(nurse, now, today, story)
+        created[story.initials] = patient
+        report.scans += cohort.record_scans(investigator, now, today, patient, story)
+        report.adverse_events += cohort.record_adverse_events(
+            investigator, investigator, cohort.demo_password(current_app.config["SECRET_KEY"], "demo-investigator"),
+            now, today, patient, story)
+        report.sms += cohort.send_sms(now, today, patient, story, site.phone)
+        if story.initials in cohort.ACKNOWLEDGED:
+            report.acknowledged += cohort.acknowledge_alerts(nurse, now, patient)
         report.patients.append((patient.study_id, story.initials, patient.status))
     for initials, failing in SCREEN_FAILURES:
         _screen_failure(nurse, now, today, site, initials, failing, report)
+    if created:
+        report.labs = cohort.seed_labs(nurse, now, today, created)
     return report
 
 
@@ -65,9 +87,10 @@ def _user(now, role, site, report):
     username = f"demo-{role}"
     if db.session.scalar(select(User.id).where(User.username == username)):
         return
-    password = secrets.token_urlsafe(12)
+    password = cohort.demo_password(current_app.config["SECRET_KEY"], username)
+    on_call = {"phone": cohort.DEMO_ON_CALL_PHONE, "on_call": True} if role == "nurse" else {}
     create_user(ACTOR, now, username=username, password=password, role=role,
-                site_code=None if role == "admin" else site.code)
+                site_code=None if role == "admin" else site.code, **on_call)
     report.passwords[username] = password
 
 
@@ -77,7 +100,7 @@ def enact(nurse, now, today: date, story: Story):
     screened_on = min(c1d1, today) - timedelta(days=7)
     screening = screen_candidate(
         nurse, now, site=SITE["code"], screened_on=screened_on, initials=story.initials,
-        sex="male", birth_date=date(1950, 1, 1) + timedelta(days=400 * int(story.phone[-2:])),
+        sex=story.sex, birth_date=date(1950, 1, 1) + timedelta(days=400 * int(story.phone[-2:])),
         facts=facts(consent_signed_on=(screened_on - timedelta(days=2)).isoformat()))
     patient = enroll_patient(nurse, now, screening_id=screening.id, phone=story.phone,
                              language=story.language, treatment_start=c1d1,
