@@ -5,7 +5,7 @@ import logging
 from flask import Flask, jsonify
 from sqlalchemy import text
 
-from app.common import errors, etag, query_args, request_boundary
+from app.common import docs, errors, etag, openapi, query_args, request_boundary
 from app.common.clock import SystemClock
 from flask_smorest import Api
 
@@ -93,6 +93,8 @@ def _register_blueprints(app):
     api = app.extensions["smorest_api"]
     for name in BLUEPRINTS:
         api.register_blueprint(importlib.import_module(name).blp)
+    docs.install(app)
+    openapi.complete_spec(app, api)
 
 
 def _register_cli(app):

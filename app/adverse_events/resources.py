@@ -2,8 +2,6 @@
 
 from flask import Response, current_app, g
 from flask_smorest import Blueprint
-
-from app.common.pagination import SyncArgs
 from sqlalchemy import select
 
 from app.adverse_events import candidates, reporting, seriousness, services, signature
@@ -17,7 +15,7 @@ from app.common.permissions import Capability
 from app.common.auth_context import requires
 from app.common.clock import local_date, utcnow
 from app.common.etag import check_version, expected_version, with_etag
-from app.common.pagination import paginate
+from app.common.pagination import SyncArgs, paginate
 from app.common.schemas import ReasonSchema, page_schema
 from app.extensions import db
 from app.models import AdverseEvent, Patient
@@ -122,6 +120,7 @@ def mark_sae_reported(args, event_id):
 @requires(Capability.VIEW_PATIENTS)
 @blp.arguments(SyncArgs, location="query")
 @blp.response(200, CandidateListSchema)
+@blp.doc(summary="AE candidates from symptoms")
 def list_candidates(args, patient_id):
     """With `updated_since`, only candidates from reports changed after it."""
     load_patient(patient_id)

@@ -2,13 +2,12 @@
 from flask import g
 from flask_smorest import Blueprint
 
-from app.common.pagination import SyncArgs
-
 from app.assessments import services
 from app.assessments.schemas import AssessmentCreateSchema, AssessmentListSchema, AssessmentSchema, ResponseSchema
 from app.common.permissions import Capability
 from app.common.auth_context import requires
 from app.common.clock import utcnow
+from app.common.pagination import SyncArgs
 from app.common.problems import NotFound
 from app.common.schemas import ReasonSchema
 from app.extensions import db
@@ -32,6 +31,7 @@ def record_assessment(args, patient_id):
 @requires(Capability.VIEW_PATIENTS)
 @blp.arguments(SyncArgs, location="query")
 @blp.response(200, AssessmentListSchema)
+@blp.doc(summary="A patient's tumour assessments")
 def list_assessments(args, patient_id):
     """With `updated_since`, only the scans changed after it (responses are still derived
     from the whole series)."""
