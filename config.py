@@ -48,7 +48,7 @@ class Config:
         # Swagger UI served by the app (app/common/docs.py): no CDN, works on an intranet.
         self.OPENAPI_SWAGGER_UI_PATH = "docs"
         self.OPENAPI_SWAGGER_UI_URL = "docs/assets/"
-        self.OPENAPI_SWAGGER_UI_CONFIG = {"deepLinking": True, "persistAuthorization": True}
+        self.OPENAPI_SWAGGER_UI_CONFIG = {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None}
         self.JSON_SORT_KEYS = False
 
 
