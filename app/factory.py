@@ -101,11 +101,20 @@ def _register_cli(app):
     for name in CLI_MODULES:
         importlib.import_module(name).register(app)
 
+    @app.cli.command("version")
+    def version():
+        """Print the HAIC-Track version."""
+        from app import __version__
+
+        print(f"HAIC-Track {__version__}")
+
 
 def health():
+    from app import __version__
+
     try:
         db.session.execute(text("SELECT 1"))
-        return jsonify(status="ok", database="ok")
+        return jsonify(status="ok", database="ok", version=__version__)
     except Exception:  # the probe must answer even when the database does not
         db.session.rollback()
-        return jsonify(status="degraded", database="unavailable"), 503
+        return jsonify(status="degraded", database="unavailable", version=__version__), 503

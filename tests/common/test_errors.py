@@ -60,7 +60,9 @@ def test_bad_cursor_is_422(nurse):
 
 
 def test_health(client):
-    assert client.get("/health").get_json() == {"status": "ok", "database": "ok"}
+    from app import __version__
+
+    assert client.get("/health").get_json() == {"status": "ok", "database": "ok", "version": __version__}
 
 
 def test_openapi_document(client):
