@@ -44,6 +44,7 @@ def build_app(config=None, clock=None):
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config or _default_config())
     logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
+    _warn_unsafe_settings(app)
     app.extensions["clock"] = clock or SystemClock()
     _init_extensions(app)
     request_boundary.install(app)
@@ -54,6 +55,19 @@ def build_app(config=None, clock=None):
     _register_cli(app)
     app.add_url_rule("/health", "health", health)
     return app
+
+
+def _warn_unsafe_settings(app):
+    """In production, one line per unsafe setting on standard error (and in the log)."""
+    if app.config.get("APP_ENV") != "production":
+        return
+    import sys
+
+    from config import unsafe_settings
+
+    for line in unsafe_settings(app.config):
+        print(f"UNSAFE SETTING: {line}", file=sys.stderr)
+        logging.getLogger("haic.config").warning("unsafe setting: %s", line)
 
 
 def _default_config():
