@@ -27,10 +27,8 @@ class AlertSchema(Schema):
     version = fields.Integer()
 
     def _notes(self, alert):
-        from app.alerts.services import notes_of
-
         return [{"id": n.id, "at": n.at.isoformat(), "author": n.author.username if n.author else None,
-                 "note": n.note} for n in notes_of(alert)]
+                 "note": n.note} for n in alert.notes]
 
 
 class AlertListArgs(ListArgs):

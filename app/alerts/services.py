@@ -131,7 +131,7 @@ def add_note(actor, now: datetime, alert: Alert, note: str) -> Alert:
     note = (note or "").strip()
     if not note:
         raise ValidationProblem("The note is empty.", errors={"note": ["Write something."]})
-    row = AlertNote(alert_id=alert.id, author_id=getattr(actor, "id", None), at=now, note=note)
+    row = AlertNote(alert=alert, author_id=getattr(actor, "id", None), at=now, note=note)
     db.session.add(row)
     alert.last_event_at = max(alert.last_event_at, now)  # bumps version and updated_at (tablet sync)
     db.session.flush()
@@ -139,10 +139,3 @@ def add_note(actor, now: datetime, alert: Alert, note: str) -> Alert:
                site_id=alert.site_id)
     return alert
 
-
-def notes_of(alert: Alert) -> list:
-    """The alert's notes, oldest first."""
-    from app.models import AlertNote
-
-    return list(db.session.scalars(select(AlertNote).where(AlertNote.alert_id == alert.id)
-                                   .order_by(AlertNote.at, AlertNote.id)))

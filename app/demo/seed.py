@@ -100,7 +100,7 @@ def enact(nurse, now, today: date, story: Story):
     screened_on = min(c1d1, today) - timedelta(days=7)
     screening = screen_candidate(
         nurse, now, site=SITE["code"], screened_on=screened_on, initials=story.initials,
-        sex=story.sex, birth_date=date(1950, 1, 1) + timedelta(days=400 * int(story.phone[-2:])),
+        sex=story.sex, birth_date=_birth_date(story, today),
         facts=facts(consent_signed_on=(screened_on - timedelta(days=2)).isoformat()))
     patient = enroll_patient(nurse, now, screening_id=screening.id, phone=story.phone,
                              language=story.language, treatment_start=c1d1,
@@ -113,6 +113,12 @@ def enact(nurse, now, today: date, story: Story):
     done_until = today - timedelta(days=story.done_until_days_ago or 1)
     complete_until(nurse, now, patient, done_until, story.delays, today)
     return patient
+
+
+def _birth_date(story: Story, today: date) -> date:
+    """Ages 45-72 whatever the day the seed runs (the protocol takes 18-75)."""
+    age = 45 + (sum(map(ord, story.initials)) % 28)
+    return date(today.year - age, 6, 15)
 
 
 def complete_until(nurse, now, patient, last_day: date, delays: dict, today: date | None = None):

@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import TimestampMixin, UTCDateTime
@@ -19,3 +19,5 @@ class AlertNote(TimestampMixin, db.Model):
     note: Mapped[str] = mapped_column(Text, nullable=False)
 
     author = relationship("User", lazy="joined")
+    # Alert.notes (oldest first), declared here so the alert model stays as it is.
+    alert = relationship("Alert", backref=backref("notes", order_by="AlertNote.id", lazy="selectin"))
