@@ -2,7 +2,8 @@
 settled"); other paths (the web form `/r/{token}`, which WeChat decorates) ignore them.
 
 The allowed names are those of the view's query schemas (`@blp.arguments(..., location="query")`),
-read once per endpoint from what flask-smorest records on the view (`_apidoc`).
+read once per endpoint from what flask-smorest records on the view (`_apidoc`). A view that
+reads `request.args` itself declares its names with `@accepts_query("name", ...)`.
 """
 from functools import lru_cache
 
@@ -18,10 +19,20 @@ def _schema_names(schema) -> set[str]:
     return {field.data_key or name for name, field in instance.fields.items() if not field.dump_only}
 
 
+def accepts_query(*names: str):
+    """Declare query parameters a view reads from `request.args` without a schema."""
+
+    def decorate(view):
+        view.extra_query_params = tuple(getattr(view, "extra_query_params", ())) + names
+        return view
+
+    return decorate
+
+
 @lru_cache(maxsize=512)
 def _allowed(view) -> frozenset[str]:
     parameters = getattr(view, "_apidoc", {}).get("arguments", {}).get("parameters", [])
-    names = set()
+    names = set(getattr(view, "extra_query_params", ()))
     for parameter in parameters:
         if parameter.get("in") == "query":
             names |= _schema_names(parameter["schema"])

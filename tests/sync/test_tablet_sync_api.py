@@ -84,3 +84,24 @@ def test_created_resources_carry_their_etag(coordinator, nurse):
                                   json=scan("2026-02-27", [lesion("L1", 50)]))
     assert assessment.status_code == 201, assessment.get_json()
     assert "ETag" in assessment.headers
+
+
+def test_a_view_reading_request_args_declares_its_names():
+    from flask import request
+
+    from app.common.query_args import accepts_query
+    from app.factory import build_app
+    from config import TestingConfig
+
+    config = TestingConfig()
+    config.SQLALCHEMY_DATABASE_URI = "sqlite://"
+    app = build_app(config)
+
+    @accepts_query("dpi")
+    def plot():
+        return {"dpi": request.args.get("dpi")}
+
+    app.add_url_rule("/api/v1/test-plot", "test_plot", plot)
+    client = app.test_client()
+    assert client.get("/api/v1/test-plot?dpi=300").get_json() == {"dpi": "300"}
+    assert client.get("/api/v1/test-plot?dpi=300&size=2").status_code == 422
