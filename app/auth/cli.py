@@ -15,7 +15,7 @@ users_cli = AppGroup("users", help="Manage users.")
 
 @users_cli.command("create")
 @click.argument("username")
-@click.option("--role", required=True, type=click.Choice(["admin", "coordinator", "investigator", "nurse"]))
+@click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--site", "site_code", default=None, help="Site code (required except for admins).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_user(username, role, site_code, password_stdin):
