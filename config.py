@@ -10,6 +10,11 @@ def _env(name, default=None):
     return default if value in (None, "") else value
 
 
+def _flag(name, default=False):
+    value = _env(name)
+    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+
+
 def _sqlite_default():
     return f"sqlite:///{BASE_DIR / 'instance' / 'haic_track.sqlite3'}"
 
@@ -17,7 +22,10 @@ def _sqlite_default():
 class Config:
     """Defaults shared by every environment; each value can be overridden by an env var."""
 
+    APP_ENV_NAME = "development"
+
     def __init__(self):
+        self.APP_ENV = self.APP_ENV_NAME
         self.SECRET_KEY = _env("SECRET_KEY", "dev-only-secret-change-me")
         self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", _sqlite_default())
         self.DATABASE_OWNER_URL = _env("DATABASE_OWNER_URL")  # migrations; DATABASE_URL is the app role
@@ -64,13 +72,19 @@ class Config:
         self.SMS_DISPATCH_BATCH = int(_env("SMS_DISPATCH_BATCH", 16))  # claimed per round
         self.SMS_DISPATCH_THREADS = int(_env("SMS_DISPATCH_THREADS", 8))
         self.PROTOCOL_VERSION = _env("PROTOCOL_VERSION", "NCT06184841-v1")
+        self.RESCHEDULE_MARGIN_DAYS = int(_env("RESCHEDULE_MARGIN_DAYS", 90))
+        self.LOG_LEVEL = _env("LOG_LEVEL", "INFO").upper()
+        self.SMS_DAILY_BUDGET = int(_env("SMS_DAILY_BUDGET", 4))
+        self.ALLOW_SQLITE_IN_PRODUCTION = _flag("ALLOW_SQLITE_IN_PRODUCTION")
         self.API_TITLE = "HAIC-Track"
         self.API_VERSION = "v1"
         self.OPENAPI_VERSION = "3.0.3"
         self.OPENAPI_URL_PREFIX = "/api/v1"
         self.OPENAPI_JSON_PATH = "openapi.json"
-        self.OPENAPI_REDOC_PATH = "docs"
-        self.OPENAPI_REDOC_URL = "https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js"
+        # Swagger UI served by the app (app/common/docs.py): no CDN, works on an intranet.
+        self.OPENAPI_SWAGGER_UI_PATH = "docs"
+        self.OPENAPI_SWAGGER_UI_URL = "docs/assets/"
+        self.OPENAPI_SWAGGER_UI_CONFIG = {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None}
         self.JSON_SORT_KEYS = False
 
 
@@ -81,6 +95,8 @@ class DevelopmentConfig(Config):
 
 
 class TestingConfig(Config):
+    APP_ENV_NAME = "testing"
+
     def __init__(self):
         super().__init__()
         self.TESTING = True
@@ -96,10 +112,54 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    APP_ENV_NAME = "production"
+
     def __init__(self):
         super().__init__()
         if self.SECRET_KEY == "dev-only-secret-change-me":
             raise RuntimeError("SECRET_KEY must be set in production")
+        if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite") and not self.ALLOW_SQLITE_IN_PRODUCTION:
+            raise RuntimeError("DATABASE_URL is SQLite: production runs on PostgreSQL "
+                               "(set ALLOW_SQLITE_IN_PRODUCTION=true to run a single node on SQLite anyway)")
+
+
+def unsafe_settings(settings: dict) -> list[str]:
+    """One line per setting that is unsafe for production (printed at start-up by the app
+    factory when APP_ENV=production). Pure: `settings` is the app's config mapping."""
+    lines = []
+    url = settings.get("SQLALCHEMY_DATABASE_URI", "")
+    if url.startswith("sqlite"):
+        lines.append("DATABASE_URL: SQLite in production (ALLOW_SQLITE_IN_PRODUCTION): one node only, "
+                     "no scheduler failover; back the file up")
+    base = settings.get("PUBLIC_BASE_URL") or ""
+    if not base.startswith("https://"):
+        lines.append(f"PUBLIC_BASE_URL={base}: not https; webhooks and form links would travel in clear")
+    if any(host in base for host in ("127.0.0.1", "localhost", "0.0.0.0")):
+        lines.append(f"PUBLIC_BASE_URL={base}: a local address; providers cannot reach the webhooks")
+    if len(settings.get("SECRET_KEY") or "") < 32:
+        lines.append("SECRET_KEY: shorter than 32 characters")
+    backend = settings.get("SMS_BACKEND")
+    if backend == "console":
+        lines.append("SMS_BACKEND=console: no SMS leaves the server (reminders, symptom replies, pages)")
+    if backend == "twilio" and not (settings.get("TWILIO_ACCOUNT_SID") and settings.get("TWILIO_AUTH_TOKEN")):
+        lines.append("SMS_BACKEND=twilio without TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN")
+    if settings.get("TWILIO_API_BASE_URL"):
+        lines.append("TWILIO_API_BASE_URL is set: SMS go to a test server, not Twilio")
+    if settings.get("DEBUG"):
+        lines.append("DEBUG is on")
+    if str(settings.get("LOG_LEVEL", "")).upper() == "DEBUG":
+        lines.append("LOG_LEVEL=DEBUG: request details (phone numbers, texts) reach the logs")
+    method = str(settings.get("PASSWORD_HASH_METHOD", ""))
+    if not method.startswith("scrypt") and not (method.startswith("pbkdf2") and _iterations(method) >= 600_000):
+        lines.append(f"PASSWORD_HASH_METHOD={method}: weaker than scrypt or pbkdf2 with 600,000 iterations")
+    if int(settings.get("TOKEN_TTL_SECONDS") or 0) > 24 * 3600:
+        lines.append("TOKEN_TTL_SECONDS: tokens live longer than a day")
+    return lines
+
+
+def _iterations(method: str) -> int:
+    parts = method.split(":")
+    return int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else 600_000
 
 
 CONFIGS = {

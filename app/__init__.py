@@ -5,6 +5,9 @@ eligibility, grading, parsing, RECIST, statistics) can be imported and tested
 without the web stack.
 """
 
+# The release (CHANGELOG.md); shown by /health, `flask version`, `python wsgi.py --version`.
+__version__ = "0.9.0"
+
 
 def create_app(config=None):
     from app.factory import build_app

@@ -1,10 +1,14 @@
 """The application factory: configuration, extensions, boundaries, blueprints, CLI."""
 import importlib
+import logging
+
+from app import __version__
 
 from flask import Flask
 
 from app.auth import rate_limit
-from app.common import errors, health, input_guard, logs, request_boundary, security_headers
+from app.common import (docs, errors, etag, health, input_guard, logs, openapi, query_args, request_boundary,
+                        security_headers)
 from app.common.clock import SystemClock
 from app.common.field_docs import describe_spec
 from flask_smorest import Api
@@ -41,6 +45,7 @@ CLI_MODULES = (
     "app.labs.cli",
     "app.exports.cli",
     "app.common.health_cli",
+    "app.demo.sms_cli",  # last: joins a `flask sms` group another module may define
 )
 
 # Each domain's scheduled jobs, registered with @job when imported (app/common/jobs.py).
@@ -58,13 +63,17 @@ JOB_MODULES = (
 def build_app(config=None, clock=None):
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config or _default_config())
+    app.config.setdefault("VERSION", __version__)  # /health, exports' manifests
     logs.configure(app.config.get("LOG_LEVEL", "INFO"), app.config.get("LOG_FORMAT", "text"))
+    _warn_unsafe_settings(app)
     app.extensions["clock"] = clock or SystemClock()
     _trust_proxies(app)
     _init_extensions(app)
     security_headers.install(app)  # first: the request id is in every later log line
     app.before_request(input_guard.check_request)
     request_boundary.install(app, resolve_token)
+    query_args.install(app)
+    etag.install(app)
     errors.install(app)
     _register_blueprints(app)
     _register_cli(app)
@@ -108,6 +117,19 @@ def _database_timeouts(app):
     connect_args.setdefault("keepalives_count", 2)
     connect_args["options"] = (connect_args.get("options", "") + " " + extra).strip()
     options["connect_args"] = connect_args
+
+
+def _warn_unsafe_settings(app):
+    """In production, one line per unsafe setting on standard error (and in the log)."""
+    if app.config.get("APP_ENV") != "production":
+        return
+    import sys
+
+    from config import unsafe_settings
+
+    for line in unsafe_settings(app.config):
+        print(f"UNSAFE SETTING: {line}", file=sys.stderr)
+        logging.getLogger("haic.config").warning("unsafe setting: %s", line)
 
 
 def _default_config():
@@ -160,12 +182,21 @@ def _register_blueprints(app):
     for name in BLUEPRINTS:
         api.register_blueprint(importlib.import_module(name).blp)
     api.register_blueprint(importlib.import_module("app.visits.resources").cal_blp)  # /cal/{token}.ics
-    describe_spec(api.spec)
+    docs.install(app)
+    openapi.complete_spec(app, api)
+    describe_spec(api.spec)  # last: the completed spec's shared schemas (Problem) are described too
 
 
 def _register_cli(app):
     for name in CLI_MODULES:
         importlib.import_module(name).register(app)
+
+    @app.cli.command("version")
+    def version():
+        """Print the HAIC-Track version."""
+        from app import __version__
+
+        print(f"HAIC-Track {__version__}")
 
 
 def _register_jobs():

@@ -156,3 +156,15 @@ def enroll(nurse):
         return response.get_json()
 
     return enroll_one
+
+
+def pytest_terminal_summary(terminalreporter):
+    """`make test` says how many tests ran on each database (SQLite, then PostgreSQL)."""
+    import os
+
+    url = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    database = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    counts = {outcome: len(terminalreporter.stats.get(outcome, [])) for outcome in ("passed", "failed", "skipped", "error")}
+    ran = counts["passed"] + counts["failed"] + counts["error"]
+    terminalreporter.write_line(f"== {ran} tests ran on {database}: " + ", ".join(
+        f"{n} {outcome}" for outcome, n in counts.items() if n))

@@ -15,7 +15,7 @@ from app.common.permissions import Capability
 from app.common.auth_context import requires
 from app.common.clock import local_date, utcnow
 from app.common.etag import check_version, expected_version, with_etag
-from app.common.pagination import paginate
+from app.common.pagination import SyncArgs, paginate
 from app.common.problems import NotFound, ValidationProblem
 from app.common.schemas import ReasonSchema, page_schema
 from app.extensions import db
@@ -119,15 +119,22 @@ def mark_sae_reported(args, event_id):
 
 @blp.route("/patients/<int:patient_id>/ae-candidates", methods=["GET"])
 @requires(Capability.VIEW_PATIENTS)
+@blp.arguments(SyncArgs, location="query")
 @blp.response(200, CandidateListSchema)
-def list_candidates(patient_id):
+@blp.doc(summary="AE candidates from symptoms and labs")
+def list_candidates(args, patient_id):
+    """Pending AE candidates of the patient, from symptom reports and lab results; with
+    `updated_since`, only those whose source changed after it."""
     patient = load_patient(patient_id)
     zone = patient.site.timezone
-    items = [symptom_candidate(item, report, local_date(report.received_at, zone))
-             for item, report in candidates.pending_candidates(patient_id)]
+    rows = candidates.pending_candidates(patient_id)
+    since = args["updated_since"]
+    if since is not None:
+        rows = [(item, report) for item, report in rows if report.updated_at > since]
+    items = [symptom_candidate(item, report, local_date(report.received_at, zone)) for item, report in rows]
     for source in candidate_sources.sources():
-        items += source.pending(patient)
-    return {"items": items}
+        items += source.pending(patient, since)
+    return {"items": items, "next_cursor": None}
 
 
 def _require_clinician_grade(args):

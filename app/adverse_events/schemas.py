@@ -191,6 +191,7 @@ def symptom_candidate(item, report, onset_date) -> dict:
 
 class CandidateListSchema(Schema):
     items = fields.List(fields.Nested(CandidateSchema))
+    next_cursor = fields.String(allow_none=True)
 
 
 class ReviewSchema(Schema):

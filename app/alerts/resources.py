@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.alerts import services
-from app.alerts.schemas import AcknowledgeSchema, AlertListArgs, AlertSchema
+from app.alerts.schemas import AcknowledgeSchema, AlertListArgs, AlertNoteSchema, AlertSchema
 from app.common.sites import find_site
 from app.common.access import load_visible, scope_to_site
 from app.common.permissions import Capability, has_capability
@@ -51,3 +51,14 @@ def acknowledge(args, alert_id):
     alert = load_visible(Alert, alert_id, g.actor, what="alert")
     check_version(alert, expected_version())
     return with_etag(services.acknowledge(g.actor, utcnow(), alert, args["note"]))
+
+
+@blp.route("/alerts/<int:alert_id>/notes", methods=["POST"])
+@requires(Capability.HANDLE_ALERTS)
+@blp.arguments(AlertNoteSchema)
+@blp.response(201, AlertSchema)
+@blp.doc(summary="Add a note to an alert (open or acknowledged)")
+def add_note(args, alert_id):
+    alert = load_visible(Alert, alert_id, g.actor, what="alert")
+    check_version(alert, expected_version())
+    return with_etag(services.add_note(g.actor, utcnow(), alert, args["note"]), status=201)

@@ -34,7 +34,12 @@ class AlertSchema(Schema):
     acknowledged_at = fields.AwareDateTime(allow_none=True)
     acknowledged_by_id = fields.Integer(allow_none=True)
     acknowledgement_note = fields.String(allow_none=True)
+    notes = fields.Method("_notes")
     version = fields.Integer()
+
+    def _notes(self, alert):
+        return [{"id": n.id, "at": n.at.isoformat(), "author": n.author.username if n.author else None,
+                 "note": n.note} for n in alert.notes]
 
 
 class AlertListArgs(ListArgs):
@@ -46,3 +51,7 @@ class AlertListArgs(ListArgs):
 
 class AcknowledgeSchema(Schema):
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class AlertNoteSchema(Schema):
+    note = fields.String(required=True, validate=validate.Length(min=1, max=4000))

@@ -8,7 +8,7 @@ no symptom, diagnosis or drug goes into an SMS.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
@@ -85,16 +85,17 @@ def alert_unclear_message(actor, now: datetime, patient: Patient, report: Sympto
     return alert
 
 
-def on_call_staff(site_id: int) -> list[User]:
-    """Active users of the site marked on call who have a phone to page."""
-    return db.session.scalars(select(User).where(User.site_id == site_id, User.on_call.is_(True),
-                                                 User.active.is_(True), User.phone.is_not(None))
-                              .order_by(User.id)).all()
+def on_call_staff(site_id: int, now: datetime | None = None) -> list[User]:
+    """Who is paged at the site now: the rota's shift, else the users flagged always on call
+    (app/sites/on_call.py)."""
+    from app.sites.on_call import pageable_users
+
+    return pageable_users(site_id, now or datetime.now(timezone.utc))
 
 
 def page_on_call(now: datetime, patient: Patient, alert: Alert, urgent: bool) -> int:
     """Queue one SMS per on-call user (sent after commit); returns how many were queued."""
-    staff = on_call_staff(patient.site_id)
+    staff = on_call_staff(patient.site_id, now)
     if not staff:
         log.warning("alert %s at site %s: nobody on call with a phone; the alert waits in the list",
                     alert.id, patient.site_id)
@@ -117,3 +118,22 @@ def acknowledge(actor, now: datetime, alert: Alert, note: str | None) -> Alert:
     log_change(actor, now, "alert_acknowledged", "alert", alert.id, before=before, after=snapshot(alert, AUDITED),
            site_id=alert.site_id)
     return alert
+
+
+def add_note(actor, now: datetime, alert: Alert, note: str) -> Alert:
+    """Add a note to `alert`, open or acknowledged (API.md: notes any time). Notes are never
+    edited: a later note corrects an earlier one. Raises ValidationProblem (422) for a blank note."""
+    from app.common.problems import ValidationProblem
+    from app.models import AlertNote
+
+    note = (note or "").strip()
+    if not note:
+        raise ValidationProblem("The note is empty.", errors={"note": ["Write something."]})
+    row = AlertNote(alert=alert, author_id=getattr(actor, "id", None), at=now, note=note)
+    db.session.add(row)
+    alert.last_event_at = max(alert.last_event_at, now)  # bumps version and updated_at (tablet sync)
+    db.session.flush()
+    log_change(actor, now, "alert_note", "alert", alert.id, after={"note": note, "note_id": row.id},
+               site_id=alert.site_id)
+    return alert
+

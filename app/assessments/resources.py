@@ -8,6 +8,7 @@ from app.assessments.schemas import AssessmentCreateSchema, AssessmentListSchema
 from app.common.permissions import Capability
 from app.common.auth_context import requires
 from app.common.clock import utcnow
+from app.common.pagination import SyncArgs
 from app.common.problems import NotFound
 from app.common.schemas import ReasonSchema
 from app.extensions import db
@@ -29,9 +30,17 @@ def record_assessment(args, patient_id):
 
 @blp.route("/patients/<int:patient_id>/tumor-assessments", methods=["GET"])
 @requires(Capability.VIEW_PATIENTS)
+@blp.arguments(SyncArgs, location="query")
 @blp.response(200, AssessmentListSchema)
-def list_assessments(patient_id):
-    return {"items": services.assessment_views(load_patient(patient_id))}
+@blp.doc(summary="A patient's tumour assessments")
+def list_assessments(args, patient_id):
+    """With `updated_since`, only the scans changed after it (responses are still derived
+    from the whole series)."""
+    views = services.assessment_views(load_patient(patient_id))
+    since = args["updated_since"]
+    if since is not None:
+        views = [view for view in views if view["assessment"].updated_at > since]
+    return {"items": views, "next_cursor": None}
 
 
 @blp.route("/patients/<int:patient_id>/tumor-assessments/<int:assessment_id>/retract", methods=["POST"])

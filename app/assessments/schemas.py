@@ -60,6 +60,7 @@ class AssessmentSchema(Schema):
 
 class AssessmentListSchema(Schema):
     items = fields.List(fields.Nested(AssessmentSchema))
+    next_cursor = fields.String(allow_none=True)
 
 
 class TimepointSchema(Schema):

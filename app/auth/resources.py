@@ -4,13 +4,15 @@ from flask import g
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from app.auth import services
-from app.auth.schemas import PasswordChangeSchema, TokenRequestSchema, TokenSchema, UserCreateSchema, UserSchema
+from app.auth import admin, services
 from app.auth.rate_limit import client_address, login_limits
+from app.auth.schemas import (PasswordChangeSchema, PasswordResetSchema, TokenRequestSchema, TokenSchema,
+                              UserCreateSchema, UserSchema, UserUpdateSchema)
 from app.common.problems import NotFound
 from app.common.permissions import Capability
 from app.common.auth_context import bearer_token, current_actor, requires
 from app.common.clock import utcnow
+from app.common.etag import check_version, expected_version, with_etag
 from app.common.pagination import ListArgs, paginate
 from app.common.schemas import page_schema
 from app.extensions import db
@@ -79,3 +81,35 @@ def unlock_user(user_id):
     if user is None:
         raise NotFound("No such user.")
     return services.unlock(g.actor, utcnow(), user)
+
+
+@blp.route("/users/<int:user_id>", methods=["GET"])
+@requires(Capability.ADMINISTER)
+@blp.response(200, UserSchema)
+@blp.doc(summary="One user")
+def get_user(user_id):
+    return with_etag(admin.load_user(user_id))
+
+
+@blp.route("/users/<int:user_id>", methods=["PATCH"])
+@requires(Capability.ADMINISTER)
+@blp.arguments(UserUpdateSchema)
+@blp.response(200, UserSchema)
+@blp.doc(summary="Change a user's role, site, phone, on-call flag or deactivate them")
+def update_user(args, user_id):
+    """Deactivating (`"active": false`) revokes every token of the user at once."""
+    user = admin.load_user(user_id)
+    check_version(user, expected_version())
+    reason = args.pop("reason", None)
+    return with_etag(admin.update_user(g.actor, utcnow(), user, args, reason))
+
+
+@blp.route("/users/<int:user_id>/password-reset", methods=["POST"])
+@requires(Capability.ADMINISTER)
+@blp.response(200, PasswordResetSchema)
+@blp.doc(summary="Reset a user's password to a one-time password")
+def reset_password(user_id):
+    """The user must change the one-time password (POST /auth/password) before any other call."""
+    user = admin.load_user(user_id)
+    password = admin.reset_password(g.actor, utcnow(), user)
+    return {"username": user.username, "one_time_password": password, "must_change_password": True}

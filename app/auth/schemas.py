@@ -16,6 +16,7 @@ class UserSchema(Schema):
     phone = fields.String(allow_none=True)
     on_call = fields.Boolean()
     active = fields.Boolean()
+    must_change_password = fields.Boolean()
     version = fields.Integer()
 
 
@@ -38,3 +39,20 @@ class UserCreateSchema(Schema):
 class PasswordChangeSchema(Schema):
     current_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
     new_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+
+
+class UserUpdateSchema(Schema):
+    """PATCH /users/{id}: only the fields sent change."""
+
+    role = fields.String(validate=validate.OneOf(ROLES))
+    site = fields.String(allow_none=True, validate=validate.Length(max=16))
+    phone = fields.String(allow_none=True, validate=validate.Regexp(r"^\+[1-9]\d{6,14}$", error="E.164, e.g. +8613800000000."))
+    on_call = fields.Boolean()
+    active = fields.Boolean()
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class PasswordResetSchema(Schema):
+    username = fields.String()
+    one_time_password = fields.String(metadata={"description": "Shown once; the user must change it at the next call."})
+    must_change_password = fields.Boolean()

@@ -67,9 +67,15 @@ def reserve(scope: str, username: str, client: str, now: datetime, *, limit: int
         set_={"attempts": case((expired, 1), else_=table.c.attempts + 1),
               "first_at": case((expired, now), else_=table.c.first_at)},
     ).returning(table.c.attempts, table.c.first_at)
-    # Its own connection and transaction: visible to concurrent guesses before we hash.
-    with db.engine.begin() as connection:
-        attempts, first_at = connection.execute(statement).one()
+    if db.engine.dialect.name == "sqlite":
+        # SQLite has one writer at a time: a second connection would wait on the session's own
+        # write lock (a CLI or demo seed signing inside its transaction). Counted in the session;
+        # a refusal keeps it (Problem.keep_changes), and SQLite serialises concurrent guesses anyway.
+        attempts, first_at = db.session.execute(statement).one()
+    else:
+        # Its own connection and transaction: visible to concurrent guesses before we hash.
+        with db.engine.begin() as connection:
+            attempts, first_at = connection.execute(statement).one()
     if first_at.tzinfo is None:  # SQLite forgets the zone
         from datetime import timezone
 
@@ -83,6 +89,9 @@ def clear(scope: str, username: str, client: str | None = None) -> None:
                                             LoginThrottle.username == username[:MAX_USERNAME_LENGTH])
     if client is not None:
         statement = statement.where(LoginThrottle.client == client[:MAX_CLIENT_LENGTH])
+    if db.engine.dialect.name == "sqlite":  # one writer at a time: in the session (see reserve)
+        db.session.execute(statement)
+        return
     with db.engine.begin() as connection:
         connection.execute(statement)
 

@@ -1,4 +1,6 @@
 """Optimistic concurrency for tablets: `version` ↔ ETag, If-Match → 412."""
+import hashlib
+
 from flask import request
 
 from app.common.problems import PreconditionFailed
@@ -32,3 +34,36 @@ def check_version(obj, expected: int | None) -> None:
 def with_etag(obj, body=None, status=200):
     """A flask-smorest return value that carries the ETag header."""
     return (obj if body is None else body), status, {"ETag": etag_for(obj)}
+
+
+# Created resources whose JSON nests the record under one of these keys (a view of it).
+_NESTED = ("assessment", "visit", "adverse_event", "patient")
+
+
+def created_version(body) -> int | None:
+    """The version of the resource a 201 body describes (top level or nested), else None."""
+    if not isinstance(body, dict):
+        return None
+    if isinstance(body.get("version"), int):
+        return body["version"]
+    for key in _NESTED:
+        if isinstance(body.get(key), dict) and isinstance(body[key].get("version"), int):
+            return body[key]["version"]
+    return None
+
+
+def tag_created(response):
+    """Every created resource answers with its ETag (API.md conventions), whichever view made it."""
+    if response.status_code == 201 and "ETag" not in response.headers and response.is_json:
+        body = response.get_json(silent=True)
+        version = created_version(body)
+        if version is not None:
+            response.headers["ETag"] = f'"{version}"'
+        elif isinstance(body, dict) and "id" in body:
+            # A record that is never edited (a contact attempt) has no version: a weak tag of its content.
+            response.headers["ETag"] = f'W/"{hashlib.sha256(response.get_data()).hexdigest()[:16]}"'
+    return response
+
+
+def install(app):
+    app.after_request(tag_created)

@@ -12,6 +12,10 @@ from __future__ import annotations
 TIMESTAMP = "Timestamp, ISO 8601 with offset (stored in UTC)."
 DATE = "Date YYYY-MM-DD (the site's local calendar date)."
 NAMES = {
+    "must_change_password": "True after an admin reset: every call but POST /auth/password answers 403 until it is changed.",
+    "haic_capacity": "HAIC sessions the angiography suite takes per clinic day (booking flags visits beyond it).",
+    "type": "A URI naming the kind of problem (RFC 9457).", "title": "A short summary of the kind of problem.",
+    "detail": "What went wrong in this request, for a person to read.",
     "current_password": "The user's current password (checked like a login, throttled).",
     "new_password": "The new password: at least 12 characters, not the username, not a common password.",
     "url": "An absolute URL (contains a secret token: share it only with the patient).",

@@ -100,8 +100,7 @@ def inbox_state(now) -> dict:
 def report(now) -> dict:
     """The body shared by /health, /health/system and `flask ops status`."""
     config = current_app.config
-    body = {"status": "ok", "database": "ok", "version": config.get("API_VERSION", "v1") + "+"
-            + config.get("PROTOCOL_VERSION", ""),
+    body = {"status": "ok", "database": "ok", "version": config.get("VERSION", "dev"),
             "scheduler": {"last_beat": None, "jobs": {}},
             "outbox": {"oldest_due_seconds": None, "stuck_sending": None},
             "inbox": {"oldest_unprocessed_seconds": None, "failed": None}}

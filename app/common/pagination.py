@@ -8,6 +8,12 @@ from app.common.problems import ValidationProblem
 from app.extensions import db
 
 
+class SyncArgs(Schema):
+    """`updated_since` alone: for short lists served whole (a patient's visits)."""
+
+    updated_since = fields.AwareDateTime(load_default=None, format="iso")
+
+
 class ListArgs(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
     cursor = fields.String(load_default=None)

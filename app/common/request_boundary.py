@@ -9,12 +9,19 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.common import idempotency
 from app.common.auth_context import bearer_token
 from app.common.clock import utcnow
-from app.common.problems import Problem, Unauthorized, problem_response
+from app.common.problems import Forbidden, Problem, Unauthorized, problem_response
 from app.extensions import db
 
 log = logging.getLogger(__name__)
 BODY_METHODS = ("POST", "PUT", "PATCH")
 TOKEN_RESOLVER = "resolve_token"  # app.extensions key: (raw token, now) -> ApiToken | None
+# The only calls a user whose password was reset may make until they change it.
+ALLOWED_WHILE_PASSWORD_EXPIRED = ("/api/v1/auth/password", "/api/v1/auth/me", "/api/v1/auth/revoke")
+
+
+def password_change_required(user, path: str) -> bool:
+    """True when `user` must change their password (an admin reset it) before calling `path`."""
+    return bool(getattr(user, "must_change_password", False)) and path not in ALLOWED_WHILE_PASSWORD_EXPIRED
 
 
 def _is_api():
@@ -40,6 +47,9 @@ def authenticate():
                            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
     g.actor = token.user
     g.token = token
+    if password_change_required(token.user, request.path):
+        raise Forbidden("Your password was reset: change it (POST /api/v1/auth/password) before anything else.",
+                        slug="password-change-required")
 
 
 def replay_idempotent():

@@ -15,9 +15,13 @@ import uuid
 from flask import g, request
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
-HTML_CSP = ("default-src 'self'; script-src 'self' https://cdn.jsdelivr.net; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; font-src 'self' https: data:; worker-src blob:; frame-ancestors 'none'; "
+HTML_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; font-src 'self' data:; worker-src blob:; frame-ancestors 'none'; "
             "form-action 'self'")
+# The docs page (flask-smorest's Swagger UI page, assets served by the app) starts Swagger UI
+# with one inline script; it shows the public API description and no patient data.
+DOCS_PATH = "/api/v1/docs"
+DOCS_CSP = HTML_CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
 NO_STORE_PREFIXES = ("/api/", "/cal/", "/r/")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -33,7 +37,8 @@ def add_headers(response):
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "no-referrer")
     html = (response.mimetype or "").startswith("text/html")
-    headers.setdefault("Content-Security-Policy", HTML_CSP if html else API_CSP)
+    csp = (DOCS_CSP if request.path == DOCS_PATH else HTML_CSP) if html else API_CSP
+    headers.setdefault("Content-Security-Policy", csp)
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if request.path.startswith(NO_STORE_PREFIXES) and "Cache-Control" not in headers:

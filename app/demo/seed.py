@@ -1,17 +1,22 @@
-"""`flask demo seed`: a site, one user per role and a dozen patients at different stages.
+"""`flask demo seed`: a site, one user per role and 25 patients at every stage of the trial
+(screen failures, treatment with delays, SMS dialogues and alerts, AEs with a signed SAE,
+RECIST responders and progressions, deaths, lost to follow-up — app/demo/stories.py and
+app/demo/cohort.py).
 
 Everything goes through the real services (screening, enrollment, visit completion,
 patient events), so the demo calendars are what the engine books, with audit entries.
 Re-running adds only what is missing: users by username, patients by phone number,
 screen failures by initials.
 """
-import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from flask import current_app
+
 from app.auth.services import create_user
+from app.demo import cohort
 from app.demo.labs import seed_labs
 from app.demo.stories import SCREEN_FAILURES, STORIES, Story, facts
 from app.extensions import db
@@ -27,7 +32,7 @@ from app.visits.lifecycle import complete_visit
 
 SITE = {"code": "BJ", "name": "Beijing Cancer Hospital", "timezone": "Asia/Shanghai",
         "phone": "+861088196114", "haic_daily_capacity": 4, "quiet_start": "21:00",
-        "quiet_end": "08:00"}
+        "quiet_end": "08:00", "sms_name": "Study Clinic"}
 ACTOR = "demo-seed"
 MAX_COMPLETIONS = 400  # a patient has about 100 visits; a guard against a runaway loop
 
@@ -38,6 +43,10 @@ class SeedReport:
     patients: list = field(default_factory=list)  # (study id, initials, stage)
     screen_failures: list = field(default_factory=list)
     skipped: int = 0
+    scans: int = 0
+    sms: int = 0
+    adverse_events: int = 0
+    acknowledged: int = 0
     labs: dict = field(default_factory=dict)  # what app.demo.labs made
 
 
@@ -48,16 +57,26 @@ def seed(now) -> SeedReport:
     for role in ROLES:
         _user(now, role, site, report)
     nurse = db.session.scalar(select(User).where(User.username == "demo-nurse"))
+    investigator = db.session.scalar(select(User).where(User.username == "demo-investigator"))
     today = site_today(site, now)
+    created = {}
     for story in STORIES:
         if db.session.scalar(select(Patient.id).where(Patient.phone == story.phone)):
             report.skipped += 1
             continue
         patient = enact(nurse, now, today, story)
+        created[story.initials] = patient
+        report.scans += cohort.record_scans(investigator, now, today, patient, story)
+        report.adverse_events += cohort.record_adverse_events(
+            investigator, investigator, cohort.demo_password(current_app.config["SECRET_KEY"], "demo-investigator"),
+            now, today, patient, story)
+        report.sms += cohort.send_sms(now, today, patient, story, site.phone)
+        if story.initials in cohort.ACKNOWLEDGED:
+            report.acknowledged += cohort.acknowledge_alerts(nurse, now, patient)
         report.patients.append((patient.study_id, story.initials, patient.status))
     for initials, failing in SCREEN_FAILURES:
         _screen_failure(nurse, now, today, site, initials, failing, report)
-    report.labs = seed_labs(nurse, now, today)
+    report.labs = seed_labs(nurse, now, today)  # pre-cycle labs, a held session, a grade-3 neutropenia
     return report
 
 
@@ -70,9 +89,10 @@ def _user(now, role, site, report):
     username = f"demo-{role}"
     if db.session.scalar(select(User.id).where(User.username == username)):
         return
-    password = secrets.token_urlsafe(12)
+    password = cohort.demo_password(current_app.config["SECRET_KEY"], username)
+    on_call = {"phone": cohort.DEMO_ON_CALL_PHONE, "on_call": True} if role == "nurse" else {}
     create_user(ACTOR, now, username=username, password=password, role=role,
-                site_code=None if role == "admin" else site.code)
+                site_code=None if role == "admin" else site.code, **on_call)
     report.passwords[username] = password
 
 
@@ -82,7 +102,7 @@ def enact(nurse, now, today: date, story: Story):
     screened_on = min(c1d1, today) - timedelta(days=7)
     screening = screen_candidate(
         nurse, now, site=SITE["code"], screened_on=screened_on, initials=story.initials,
-        sex="male", birth_date=date(1950, 1, 1) + timedelta(days=400 * int(story.phone[-2:])),
+        sex=story.sex, birth_date=_birth_date(story, today),
         facts=facts(consent_signed_on=(screened_on - timedelta(days=2)).isoformat()))
     patient = enroll_patient(nurse, now, screening_id=screening.id, phone=story.phone,
                              language=story.language, treatment_start=c1d1,
@@ -95,6 +115,12 @@ def enact(nurse, now, today: date, story: Story):
     done_until = today - timedelta(days=story.done_until_days_ago or 1)
     complete_until(nurse, now, patient, done_until, story.delays, today)
     return patient
+
+
+def _birth_date(story: Story, today: date) -> date:
+    """Ages 45-72 whatever the day the seed runs (the protocol takes 18-75)."""
+    age = 45 + (sum(map(ord, story.initials)) % 28)
+    return date(today.year - age, 6, 15)
 
 
 def complete_until(nurse, now, patient, last_day: date, delays: dict, today: date | None = None):

@@ -12,6 +12,7 @@ from app.common.pagination import ListArgs, paginate
 from app.common.schemas import page_schema
 from app.followup import services
 from app.followup.schemas import ContactCreateSchema, ContactSchema, FollowUpArgs, FollowUpSchema
+from app.common.pagination import decode_cursor, encode_cursor
 from app.models import ContactAttempt
 from app.common.access import load_patient
 
@@ -32,8 +33,15 @@ def follow_up(args):
     for flag in ("overdue", "lost_to_follow_up_candidate"):
         if args[flag] is not None:
             rows = [row for row in rows if row[flag] is args[flag]]
-    return {"as_of": now, "items": rows,
-            "lost_to_follow_up_candidates": [r["study_id"] for r in rows if r["lost_to_follow_up_candidate"]]}
+    if args["updated_since"] is not None:
+        changed = services.changed_patient_ids([row["patient_id"] for row in rows], args["updated_since"])
+        rows = [row for row in rows if row["patient_id"] in changed]
+    offset = decode_cursor(args["cursor"]) or 0
+    page = rows[offset:offset + args["limit"]]
+    more = len(rows) > offset + args["limit"]
+    return {"as_of": now, "items": page,
+            "lost_to_follow_up_candidates": [r["study_id"] for r in rows if r["lost_to_follow_up_candidate"]],
+            "next_cursor": encode_cursor(offset + args["limit"]) if more else None}
 
 
 @blp.route("/patients/<int:patient_id>/contacts", methods=["POST"])

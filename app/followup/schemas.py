@@ -1,9 +1,13 @@
 from marshmallow import Schema, fields, validate
 
+from app.common.pagination import ListArgs
 from app.models.contact import CONTACT_CHANNELS, CONTACT_OUTCOMES
 
 
-class FollowUpArgs(Schema):
+class FollowUpArgs(ListArgs):
+    """`limit`/`cursor` page the worklist in urgency order; `updated_since` keeps the patients
+    whose record, visits or contact log changed after it (tablet delta sync)."""
+
     site = fields.String(load_default=None)
     overdue = fields.Boolean(load_default=None)
     lost_to_follow_up_candidate = fields.Boolean(load_default=None)
@@ -34,6 +38,7 @@ class FollowUpSchema(Schema):
     as_of = fields.DateTime()
     items = fields.List(fields.Nested(FollowUpRowSchema))
     lost_to_follow_up_candidates = fields.List(fields.String(), metadata={"description": "study ids"})
+    next_cursor = fields.String(allow_none=True)
 
 
 class ContactCreateSchema(Schema):

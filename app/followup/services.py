@@ -163,3 +163,16 @@ def _set_pause(actor, now, patient, reason, why) -> None:
     log_change(actor, now, "sms:pause" if reason else "sms:resume", "patient", patient.id,
                before={"sms_paused_reason": before}, after={"sms_paused_reason": reason}, reason=why,
                site_id=patient.site_id)
+
+
+def changed_patient_ids(patient_ids, since) -> set[int]:
+    """Those of `patient_ids` whose record, visits or contact log changed after `since`
+    (what moves a follow-up row; tablet delta sync)."""
+    if not patient_ids:
+        return set()
+    ids = set(db.session.scalars(select(Patient.id).where(Patient.id.in_(patient_ids), Patient.updated_at > since)))
+    ids |= set(db.session.scalars(select(Visit.patient_id).where(Visit.patient_id.in_(patient_ids),
+                                                                 Visit.updated_at > since)))
+    ids |= set(db.session.scalars(select(ContactAttempt.patient_id).where(
+        ContactAttempt.patient_id.in_(patient_ids), ContactAttempt.updated_at > since)))
+    return ids

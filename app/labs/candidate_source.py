@@ -22,10 +22,12 @@ def candidate_dict(candidate: LabAeCandidate) -> dict:
                          "baseline_result_id": result.baseline_result_id}}
 
 
-def pending(patient) -> list[dict]:
-    rows = db.session.scalars(select(LabAeCandidate).where(
-        LabAeCandidate.patient_id == patient.id, LabAeCandidate.status == "pending")
-        .order_by(LabAeCandidate.onset_date, LabAeCandidate.id)).all()
+def pending(patient, updated_since=None) -> list[dict]:
+    """The patient's pending lab candidates (changed after `updated_since` when given)."""
+    statement = select(LabAeCandidate).where(LabAeCandidate.patient_id == patient.id, LabAeCandidate.status == "pending")
+    if updated_since is not None:
+        statement = statement.where(LabAeCandidate.updated_at > updated_since)
+    rows = db.session.scalars(statement.order_by(LabAeCandidate.onset_date, LabAeCandidate.id)).all()
     return [candidate_dict(row) for row in rows]
 
 

@@ -1,6 +1,7 @@
 """All models, one module per aggregate, re-exported for Alembic and services."""
 from app.models.adverse_event import AdverseEvent, AdverseEventGrade, SymptomReview
 from app.models.assessment import TumorAssessment
+from app.models.alert_note import AlertNote
 from app.models.audit import AuditEntry
 from app.models.baseline import PatientBaseline
 from app.models.contact import ContactAttempt
@@ -10,6 +11,7 @@ from app.models.job_run import JobRun
 from app.models.lab import LabAeCandidate, LabCollection, LabResult
 from app.models.inbox import InboxEntry
 from app.models.message import Message
+from app.models.on_call import OnCallShift
 from app.models.patient import Patient, PatientEvent
 from app.models.screening import Screening
 from app.models.site import Site
@@ -43,3 +45,4 @@ __all__ += ["PatientBaseline"]
 from app.models.security import CalendarLink, LoginThrottle  # noqa: E402
 
 __all__ += ["CalendarLink", "LoginThrottle"]
+__all__ += ["AlertNote", "OnCallShift"]

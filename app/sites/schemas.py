@@ -3,6 +3,7 @@ from zoneinfo import available_timezones
 from marshmallow import Schema, ValidationError, fields, validate
 
 from app.notifications.templates import find_sensitive_terms
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 def _no_disclosure(value):
     """Patients' SMS carry this name: it must not reveal a diagnosis or a treatment."""
@@ -37,5 +38,34 @@ class SiteSchema(Schema):
     quiet_start = fields.String()
     quiet_end = fields.String()
     sms_name = fields.String(allow_none=True)
+    haic_capacity = fields.Function(lambda site: site.haic_daily_capacity)
     enrolled_count = fields.Integer()
     version = fields.Integer()
+
+
+class SiteUpdateSchema(Schema):
+    """PATCH /sites/{code}: only the fields sent change. `haic_capacity` is the contract's
+    name for `haic_daily_capacity` (both are accepted)."""
+
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    sms_name = fields.String(allow_none=True, validate=[validate.Length(min=1, max=40), _no_disclosure])
+    phone = fields.String(allow_none=True, validate=validate.Regexp(r"^\+[1-9]\d{6,14}$", error="E.164, e.g. +861088196114."))
+    timezone = fields.String(validate=validate.OneOf(sorted(available_timezones()), error="Not an IANA time zone."))
+    haic_capacity = fields.Integer(validate=validate.Range(min=0, max=50))
+    haic_daily_capacity = fields.Integer(validate=validate.Range(min=0, max=50))
+    quiet_start = fields.String(validate=_TIME)
+    quiet_end = fields.String(validate=_TIME)
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class OnCallShiftSchema(Schema):
+    user_id = fields.Integer(required=True)
+    starts_at = fields.AwareDateTime(required=True, format="iso")
+    ends_at = fields.AwareDateTime(required=True, format="iso")
+    username = fields.Function(lambda shift: shift.user.username, dump_only=True)
+    phone = fields.Function(lambda shift: shift.user.phone, dump_only=True)
+
+    @validates_schema
+    def _order(self, data, **kwargs):
+        if data["ends_at"] <= data["starts_at"]:
+            raise ValidationError("`ends_at` must come after `starts_at`.", "ends_at")

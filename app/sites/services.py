@@ -1,7 +1,7 @@
 from sqlalchemy import select
 
-from app.common.audit import log_change
-from app.common.problems import Conflict, ValidationProblem
+from app.common.audit import log_change, snapshot
+from app.common.problems import Conflict, NotFound, ValidationProblem
 from app.extensions import db
 from app.models import Site
 
@@ -41,3 +41,30 @@ def visible_sites(actor):
     """A SELECT of the sites `actor` may see: all for an admin, their own otherwise."""
     statement = select(Site)
     return statement if actor.is_admin else statement.where(Site.id == actor.site_id)
+
+
+UPDATABLE = ("name", "sms_name", "phone", "timezone", "haic_daily_capacity", "quiet_start", "quiet_end")
+
+
+def find_site_or_404(code: str) -> Site:
+    """The site with `code`, or NotFound (404)."""
+    site = db.session.scalar(select(Site).where(Site.code == code))
+    if site is None:
+        raise NotFound(f"No site with code {code!r}.")
+    return site
+
+
+def update_site(actor, now, site: Site, changes: dict, reason: str | None = None) -> Site:
+    """Apply `changes` (name, sms_name, phone, timezone, haic_capacity / haic_daily_capacity,
+    quiet hours) to `site`, audited with before and after. The code never changes (it is
+    in every study id)."""
+    if "haic_capacity" in changes:
+        changes["haic_daily_capacity"] = changes.pop("haic_capacity")
+    before = snapshot(site, UPDATABLE)
+    for name in UPDATABLE:
+        if name in changes:
+            setattr(site, name, changes[name])
+    db.session.flush()
+    log_change(actor, now, "update", "site", site.id, before=before, after=snapshot(site, UPDATABLE),
+               reason=reason, site_id=site.id)
+    return site

@@ -14,8 +14,8 @@ from app.common.schemas import page_schema
 from app.extensions import db
 from app.models import Patient, SymptomReport
 from app.symptoms import baselines
-from app.symptoms.schemas import (BaselineCreateSchema, BaselineSchema, SymptomReportCreateSchema,
-                                   SymptomReportListArgs, SymptomReportSchema)
+from app.symptoms.schemas import (BaselineCreateSchema, BaselineSchema, SymptomItemCorrectionSchema,
+                                  SymptomReportCreateSchema, SymptomReportListArgs, SymptomReportSchema)
 from app.symptoms.tablet import record_tablet_report
 
 blp = Blueprint("symptoms", __name__, url_prefix="/api/v1", description="Patient-reported symptoms")
@@ -83,3 +83,24 @@ def post_baseline(args, patient_id):
     patient = load_patient(patient_id)
     return baselines.record_baseline(g.actor, utcnow(), patient, stools_per_day=args["stools_per_day"],
                                      reason=args.get("reason"))
+
+
+@blp.route("/symptom-reports/<int:report_id>/items/<int:item_id>", methods=["PATCH"])
+@requires(Capability.RECORD_SYMPTOMS)
+@blp.arguments(SymptomItemCorrectionSchema)
+@blp.response(200, SymptomReportSchema)
+@blp.doc(summary="Correct the grade of a symptom report item (with a reason)")
+def correct_item(args, report_id, item_id):
+    """A correction the EDC way: the reason and the before and after go to the audit trail.
+    Send the report's ETag in `If-Match`."""
+    from app.common.etag import check_version, expected_version
+    from app.symptoms.corrections import correct_item_grade, find_item
+
+    report = db.session.get(SymptomReport, report_id)
+    if report is None:
+        raise NotFound(f"No symptom report {report_id}.")
+    patient = load_patient(report.patient_id)
+    check_version(report, expected_version())
+    item = find_item(report, item_id)
+    return with_etag(correct_item_grade(g.actor, utcnow(), report, item, args["patient_grade"], args["reason"],
+                                        site_id=patient.site_id))

@@ -10,6 +10,7 @@ _SCALE = validate.Range(min=0, max=4)
 
 
 class SymptomItemSchema(Schema):
+    id = fields.Integer(dump_only=True, metadata={"description": "For corrections: PATCH /symptom-reports/{id}/items/{item_id}"})
     ctcae_term = fields.String()
     meddra_code = fields.String()
     ctcae_version = fields.String()
@@ -91,3 +92,10 @@ class BaselineSchema(Schema):
 class BaselineCreateSchema(Schema):
     stools_per_day = fields.Float(required=True, validate=validate.Range(min=0, max=30))
     reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class SymptomItemCorrectionSchema(Schema):
+    """PATCH /symptom-reports/{id}/items/{item_id}: a nurse's correction of the grade."""
+
+    patient_grade = fields.Integer(required=True, allow_none=True, strict=True, validate=validate.Range(min=0, max=3))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))

@@ -35,13 +35,47 @@ def reschedule_visit(actor, now, visit, new_date: date, reason: str):
     if new_date < site_today(visit.patient.site, now):
         raise ValidationProblem("A visit cannot be moved into the past; complete or miss it.",
                                 errors={"date": ["Before today at the site."]})
+    _require_in_range(visit, new_date)
     if new_date == visit.scheduled_date:
         return visit, []
+    before = {row.id: io.state(row) for row in io.patient_visits(visit.patient_id)}
     if visit.kind in TREATMENT_KINDS:
         moved = shift_from(actor, now, visit, new_date, reason, "visit:reschedule")
-        return visit, [row for row in moved if row is not visit]
-    _move_alone(actor, now, visit, new_date, reason)
-    return visit, []
+        moved = [row for row in moved if row is not visit]
+    else:
+        _move_alone(actor, now, visit, new_date, reason)
+        moved = []
+    _log_reschedule(actor, now, visit, [visit, *moved], before, reason)
+    return visit, moved
+
+
+# The audit entry an undo reads: every visit the reschedule changed, before and after.
+RESCHEDULE_ACTION = "visit:reschedule_group"
+RESCHEDULE_ENTITY = "visit_reschedule"  # apart from the visit's own entries
+
+
+def _log_reschedule(actor, now, visit, rows, before, reason):
+    log_change(actor, now, RESCHEDULE_ACTION, RESCHEDULE_ENTITY, visit.id,
+               before={"visits": {str(row.id): before[row.id] for row in rows}},
+               after={"visits": {str(row.id): io.state(row) for row in rows}},
+               reason=reason, site_id=visit.site_id)
+
+
+def _require_in_range(visit, new_date):
+    """422 naming the allowed range when `new_date` is outside it (app/visits/guard_rails.py)."""
+    from flask import current_app
+
+    from app.schedules.planning import treatment_end
+    from app.visits.guard_rails import outside_range_message, reschedule_range
+
+    protocol = io.protocol_named(visit.protocol_version)
+    first, last = reschedule_range(visit.window_start, visit.window_end,
+                                   treatment_end(protocol, visit.patient.treatment_start),
+                                   int(current_app.config.get("RESCHEDULE_MARGIN_DAYS", 90)))
+    message = outside_range_message(new_date, first, last)
+    if message:
+        raise ValidationProblem(message, errors={"date": [message]}, slug="date-out-of-range",
+                                extra={"allowed_from": first.isoformat(), "allowed_to": last.isoformat()})
 
 
 def complete_visit(actor, now, visit, actual_date: date, dose_mg=None, notes=None, override_reason=None):

@@ -12,6 +12,7 @@ from app.common.permissions import Capability
 from app.common.auth_context import requires
 from app.common.clock import utcnow
 from app.common.etag import check_version, expected_version, with_etag
+from app.common.pagination import SyncArgs
 from app.common.schemas import page_schema
 from app.visits.readiness_queries import annotate_visits
 from app.models import Visit
@@ -19,7 +20,7 @@ from app.common.access import load_patient
 from app.common.problems import NotFound
 from app.visits import calendar_links, ical, lifecycle, views
 from app.visits.schemas import (CompleteSchema, DayViewSchema, MovedSchema, RescheduleSchema,
-                                VisitListArgs, VisitReasonSchema, VisitSchema)
+                                VisitCorrectionSchema, VisitListArgs, VisitReasonSchema, VisitSchema)
 
 blp = Blueprint("visits", __name__, url_prefix="/api/v1", description="Visits and calendars")
 cal_blp = Blueprint("calendar-subscriptions", __name__, url_prefix="/cal",
@@ -46,7 +47,8 @@ def list_visits(args):
         require_own_site(g.actor, site)
     first, last = views.view_days(g.actor, site, utcnow(), args["from_"], args["to"])
     page = views.day_view(g.actor, site, first, last, kind=args["kind"], status=args["status"],
-                          cursor=args["cursor"], limit=args["limit"])
+                          cursor=args["cursor"], limit=args["limit"],
+                          include_cancelled=args["include_cancelled"], updated_since=args["updated_since"])
     # Already JSON-shaped (see views.day_item; a test keeps it equal to the schema's dump);
     # plain compact dumps: sorting keys of a busy week costs more than the query.
     return Response(json.dumps(page, separators=(",", ":")), mimetype="application/json")
@@ -61,10 +63,12 @@ def get_visit(visit_id):
 
 @blp.route("/patients/<int:patient_id>/visits", methods=["GET"])
 @requires(Capability.VIEW_PATIENTS)
+@blp.arguments(SyncArgs, location="query")
 @blp.response(200, page_schema(VisitSchema))
-def patient_visits(patient_id):
+def patient_visits(args, patient_id):
     load_patient(patient_id)
-    return {"items": views.timeline(patient_id), "next_cursor": None}  # readiness: one query for all
+    # readiness: one query for the whole list
+    return {"items": views.timeline(patient_id, updated_since=args["updated_since"]), "next_cursor": None}
 
 
 @blp.route("/visits/<int:visit_id>/reschedule", methods=["POST"])
@@ -114,6 +118,33 @@ def calendar(patient_id):
     body = ical.patient_calendar(patient, views.timeline(patient_id), utcnow())
     return Response(body, mimetype=ical.CONTENT_TYPE, headers={
         "Content-Disposition": f'attachment; filename="{patient.study_id}.ics"'})
+
+
+@blp.route("/visits/<int:visit_id>", methods=["PATCH"])
+@requires(Capability.SCHEDULE_VISITS)
+@blp.arguments(VisitCorrectionSchema)
+@blp.response(200, MovedSchema)
+@blp.doc(summary="Correct a completed visit's actual date or dose (with a reason)")
+def correct(args, visit_id):
+    """The reason and the before and after go to the audit trail. A corrected dose day
+    re-anchors the later treatment cycles (listed in `moved`)."""
+    from app.visits.corrections import correct_completed_visit
+
+    reason = args.pop("reason")
+    visit, moved = correct_completed_visit(g.actor, utcnow(), load_for_write(visit_id), reason, **args)
+    return with_etag(visit, {"visit": visit, "moved": moved})
+
+
+@blp.route("/visits/<int:visit_id>/reschedule/undo", methods=["POST"])
+@requires(Capability.SCHEDULE_VISITS)
+@blp.arguments(VisitReasonSchema)
+@blp.response(200, MovedSchema)
+@blp.doc(summary="Undo the last reschedule of a visit: every visit it moved goes back")
+def undo_reschedule(args, visit_id):
+    from app.visits.corrections import undo_reschedule as undo
+
+    visit, moved = undo(g.actor, utcnow(), load_for_write(visit_id), args["reason"])
+    return with_etag(visit, {"visit": visit, "moved": moved})
 
 
 class CalendarLinkSchema(Schema):

@@ -36,6 +36,13 @@ class ReadinessSchema(Schema):
     status = fields.String(metadata={"enum": ["ready", "labs_missing", "hold", "not_applicable"]})
     failing = fields.List(fields.Nested(ReadinessFailureSchema))
     missing = fields.List(fields.String())
+def visit_timing_label(visit):
+    """The nurse's label of the actual day (completed) or the booked day (scheduled)."""
+    from app.visits.timing_labels import timing_label
+
+    day = visit.actual_date if visit.status == "completed" else (
+        visit.scheduled_date if visit.status == "scheduled" else None)
+    return timing_label(day, visit.target_date, visit.window_start, visit.window_end)
 
 
 class VisitSchema(Schema):
@@ -51,6 +58,9 @@ class VisitSchema(Schema):
     status = fields.String(metadata={"enum": list(VISIT_STATUSES)})
     actual_date = fields.Date(allow_none=True)
     timing = fields.Function(visit_timing, allow_none=True)
+    timing_label = fields.Function(lambda v: visit_timing_label(v), allow_none=True, metadata={
+        "description": "For nurses: 'on target', 'in window, 2 days late', 'out of window, ...' "
+                       "(of the actual day when completed, else of the booked day)"})
     flags = fields.List(fields.String())
     protocol_version = fields.String()
     version = fields.Integer()
@@ -90,6 +100,9 @@ class VisitListArgs(Schema):
     to = fields.Date(load_default=None)
     kind = fields.String(load_default=None, validate=validate.OneOf(VISIT_KINDS))
     status = fields.String(load_default=None, validate=validate.OneOf(VISIT_STATUSES))
+    include_cancelled = fields.Boolean(load_default=False, metadata={
+        "description": "Cancelled visits are hidden unless asked for (or `status=cancelled`)."})
+    updated_since = fields.AwareDateTime(load_default=None, format="iso")
     limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=2000))
     cursor = fields.String(load_default=None)
 
@@ -118,3 +131,17 @@ class CompleteSchema(Schema):
 
 class VisitReasonSchema(Schema):
     reason = fields.String(required=True, validate=_REASON)
+
+
+class VisitCorrectionSchema(Schema):
+    """PATCH /visits/{id}: correct a completed visit's actual date and/or dose (with If-Match)."""
+
+    actual_date = fields.Date()
+    dose_mg = fields.Float(allow_none=True, allow_nan=False,
+                           validate=validate.Range(min=0, max=5000, min_inclusive=False))
+    reason = fields.String(required=True, validate=_REASON)
+
+    @validates_schema
+    def _something(self, data, **kwargs):
+        if "actual_date" not in data and "dose_mg" not in data:
+            raise ValidationError("Send `actual_date`, `dose_mg` or both.", "_schema")

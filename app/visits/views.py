@@ -45,7 +45,8 @@ _DATE_INDEXES = tuple(index for index, column in enumerate(DAY_COLUMNS)
                                         "scheduled_date", "actual_date"))
 
 
-def day_view(actor, site, first, last, *, kind=None, status=None, cursor=None, limit=500) -> dict:
+def day_view(actor, site, first, last, *, kind=None, status=None, cursor=None, limit=500,
+             include_cancelled=False, updated_since=None) -> dict:
     """Visits booked on [first, last] at `site` (the actor's own sites when None), sorted by
     day, then kind, then study id; `cursor` continues a long week. Items are JSON-ready dicts
     shaped like `DayViewVisitSchema` (built directly: a week is hundreds of rows)."""
@@ -61,6 +62,10 @@ def day_view(actor, site, first, last, *, kind=None, status=None, cursor=None, l
         statement = statement.where(Visit.kind == kind)
     if status:
         statement = statement.where(Visit.status == status)
+    elif not include_cancelled:  # a cancelled visit is not on the nurse's day
+        statement = statement.where(Visit.status != "cancelled")
+    if updated_since is not None:
+        statement = statement.where(Visit.updated_at > updated_since)
     statement = (statement.order_by(Visit.scheduled_date, KIND_RANK, Patient.study_id, Visit.id)
                  .offset(offset).limit(limit + 1))
     rows = db.session.execute(statement).all()
@@ -81,7 +86,16 @@ def day_item(row, readiness) -> dict:
     item = dict(zip(_DAY_KEYS, values))
     item["timing"] = _timing(row)
     item["readiness"] = readiness
+    item["timing_label"] = _timing_label(row)
     return item
+
+
+def _timing_label(row):
+    from app.visits.timing_labels import timing_label
+
+    day = row.actual_date if row.status == "completed" else (
+        row.scheduled_date if row.status == "scheduled" else None)
+    return timing_label(day, row.target_date, row.window_start, row.window_end)
 
 
 def _timing(row):
@@ -90,9 +104,12 @@ def _timing(row):
     return timing(row.actual_date, row.target_date, row.window_start, row.window_end)
 
 
-def timeline(patient_id, *, kind=None, status=None) -> list[Visit]:
-    """A patient's visits in the order they happen (booked day, then kind)."""
+def timeline(patient_id, *, kind=None, status=None, updated_since=None) -> list[Visit]:
+    """A patient's visits in the order they happen (booked day, then kind); with
+    `updated_since`, only those changed after it (tablet delta sync)."""
     statement = select(Visit).where(Visit.patient_id == patient_id)
+    if updated_since is not None:
+        statement = statement.where(Visit.updated_at > updated_since)
     if kind:
         statement = statement.where(Visit.kind == kind)
     if status:

@@ -63,6 +63,9 @@ def test_health(client):
     body = client.get("/health").get_json()
     assert (body["status"], body["database"]) == ("ok", "ok")
     assert body["inbox"] == {"oldest_unprocessed_seconds": None, "failed": 0}
+    from app import __version__
+
+    assert body["version"] == __version__
 
 
 def test_openapi_document(client):

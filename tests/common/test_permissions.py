@@ -55,7 +55,7 @@ def test_unknown_role_holds_nothing():
 
 def test_every_api_view_declares_a_capability(session_app):
     """No route behind /api/v1 is reachable without a declared capability, except the public ones."""
-    public = {"auth.issue_token", "api-docs.openapi_json", "api-docs.openapi_redoc"}
+    public = {"auth.issue_token", "api-docs.openapi_json", "api-docs.openapi_swagger_ui", "docs_assets"}
     for rule in session_app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1") or rule.endpoint in public:
             continue

@@ -37,7 +37,7 @@ def post_scan(api, patient_id, when, lesions, new_lesions=False, sites=None, non
 
 
 def visits_of(api, patient_id):
-    items = api.get(f"/api/v1/patients/{patient_id}/visits?limit=500").get_json()["items"]
+    items = api.get(f"/api/v1/patients/{patient_id}/visits").get_json()["items"]
     return {visit["code"]: visit for visit in items}
 
 

@@ -26,7 +26,7 @@ def enroll_on(api, c1d1: date, dosed: bool = False, **patient_overrides) -> dict
 
 def give_first_dose(api, patient_id: int, when: date | None = None) -> list[dict]:
     """Complete the cycle 1 HAIC and sintilimab visits (on ``when``, default their booked day)."""
-    visits = api.get(f"/api/v1/patients/{patient_id}/visits?limit=500").get_json()["items"]
+    visits = api.get(f"/api/v1/patients/{patient_id}/visits").get_json()["items"]
     done = []
     for visit in visits:
         if visit["kind"] in ("haic", "sintilimab") and visit["cycle"] == 1 and visit["status"] == "scheduled":
