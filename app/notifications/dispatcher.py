@@ -91,8 +91,8 @@ class Dispatcher:
     def _process(self, ids: list[int], token: str, stats: SweepStats) -> None:
         to_send = self._decide_batch(ids, token, stats)
         db.session.commit()
-        futures = {self.pool.submit(self._send, to, body, message_id): (message_id, attempts, body)
-                   for message_id, attempts, to, body in to_send}
+        futures = {self.pool.submit(self._send, to, body, message_id, template): (message_id, attempts, body)
+                   for message_id, attempts, to, body, template in to_send}
         pending = set(futures)
         while pending:
             # Record every answer that has arrived in one transaction: one commit per
@@ -115,7 +115,7 @@ class Dispatcher:
             sent_today = _sent_today(sent_times, patient, now)
             decision = decide(message, patient, now, sent_today, self.daily_budget)
             if decision.action == "send":
-                to_send.append((message.id, message.attempts, message.to_number, decision.body))
+                to_send.append((message.id, message.attempts, message.to_number, decision.body, decision.template))
                 if patient is not None:
                     sent_times.setdefault(patient.id, []).append(now)
             elif decision.action == "cancel":
@@ -124,10 +124,10 @@ class Dispatcher:
                 stats.deferred += outbox.mark_deferred(message.id, token, decision.until, decision.reason)
         return to_send
 
-    def _send(self, to: str, body: str, message_id: int) -> SendResult:
+    def _send(self, to: str, body: str, message_id: int, template=None) -> SendResult:
         callback = self.status_callback_base and f"{self.status_callback_base}?m={message_id}"
         try:
-            return self.gateway.send(to, body, status_callback_url=callback)
+            return self.gateway.send(to, body, status_callback_url=callback, template=template)
         except ValueError as error:  # a number or body no provider accepts: retrying cannot help
             return SendResult(None, "failed", None, str(error))
         except Exception as error:  # a gateway bug must not lose the message: retry later

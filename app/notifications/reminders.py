@@ -15,11 +15,12 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Patient, Visit
+from app.notifications.gateways.base import TemplateRef
 from app.notifications.outbox import enqueue
 from app.notifications.patient_sms import NO_SMS_STATUSES
 from app.notifications.quiet_hours import parse_clock
 from app.notifications.reminder_rules import ReminderSettings, reminder_slots
-from app.notifications.templates import render_reminder
+from app.notifications.templates import format_date, load_templates, render_reminder
 
 PURPOSE = "reminder"
 PLAN_AHEAD = timedelta(hours=36)  # rows appear in the patient's message list before they go
@@ -34,6 +35,7 @@ class Decision:
     body: str | None = None
     reason: str | None = None
     until: datetime | None = None
+    template: TemplateRef | None = None  # what template-only providers send instead of `body`
 
 
 def reminder_key(visit_id: int, slot_id: str, scheduled_date: date) -> str:
@@ -98,10 +100,24 @@ def current_reminder(message, patient: Patient, now: datetime) -> Decision:
         return Decision("cancel", reason="the reminder's moment has passed")
     if now < slot.send_at_utc:
         return Decision("defer", reason="not yet due", until=slot.send_at_utc)
-    return Decision("send", body=_render(visit, patient, slot_id))
+    return Decision("send", body=_render(visit, patient, slot_id), template=reminder_template(visit, patient, slot_id))
 
 
 def _render(visit: Visit, patient: Patient, slot_id: str) -> str:
     site = patient.site
     return render_reminder(slot_id, visit.kind, patient.language, visit.scheduled_date, site.sms_label(patient.language),
                            site.phone or "", None)
+
+
+def reminder_template(visit: Visit, patient: Patient, slot_id: str) -> TemplateRef:
+    """The named template (sms_catalogue: reminder_<slot>_<kind>) and variables of `_render`'s text."""
+    from app.notifications.sms_catalogue import catalogue
+
+    data = load_templates()
+    kind = visit.kind if visit.kind in data["reminders"][slot_id] else "default"
+    name = f"reminder_{slot_id}_{kind}"
+    site, language = patient.site, patient.language
+    values = {"site": site.sms_label(language), "phone": site.phone or "",
+              "date": format_date(visit.scheduled_date, language), "arrival": "",
+              "visit": data["visit_names"][visit.kind][language]}
+    return TemplateRef(name, language, tuple((v, values[v]) for v in catalogue()[name].variables))

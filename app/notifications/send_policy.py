@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from app.models import Message, Patient
+from app.notifications.gateways.base import TemplateRef
 from app.notifications import reminders
 from app.notifications.patient_sms import NO_SMS_STATUSES
 from app.notifications.quiet_hours import local_instant, next_allowed_send_time
@@ -26,7 +27,7 @@ DEFAULT_DAILY_BUDGET = 4
 def decide(message: Message, patient: Patient | None, now: datetime, sent_today: int, budget: int) -> Decision:
     """Send, cancel or defer `message`; `sent_today` counts the patient's sends this local day."""
     if patient is None:  # a nurse being paged, or an unknown sender's single reply
-        return _expiry(message, now) or Decision("send", body=message.body)
+        return _expiry(message, now) or Decision("send", body=message.body, template=stored_template(message))
     if message.purpose != KEYWORD_PURPOSE:
         refusal = _refusal(patient)
         if refusal:
@@ -34,13 +35,36 @@ def decide(message: Message, patient: Patient | None, now: datetime, sent_today:
     decision = _expiry(message, now)
     if decision:
         return decision
-    body = message.body
-    if message.purpose == reminders.PURPOSE:
-        decision = reminders.current_reminder(message, patient, now)
+    body, template = message.body, stored_template(message)
+    if message.purpose in _SEND_TIME_RENDERERS:
+        decision = _SEND_TIME_RENDERERS[message.purpose](message, patient, now)
         if decision.action != "send":
             return decision
-        body = decision.body
-    return _timing(message, patient, now, sent_today, budget) or Decision("send", body=body)
+        body, template = decision.body, decision.template
+    return _timing(message, patient, now, sent_today, budget) or Decision("send", body=body, template=template)
+
+
+def _form_link(message, patient, now):
+    from app.forms.links import current_form_link_message
+
+    return current_form_link_message(message, patient, now)
+
+
+# Purposes whose text (and template) is rebuilt at send time from the current state.
+_SEND_TIME_RENDERERS = {reminders.PURPOSE: reminders.current_reminder, "form_link": _form_link}
+
+
+def stored_template(message: Message) -> TemplateRef | None:
+    """The template stored on the outbox row (columns template_name, template_params, added by
+    the template mechanism of the seams work), or None where the row has none."""
+    name = getattr(message, "template_name", None)
+    if not name:
+        return None
+    stored = getattr(message, "template_params", None) or {}
+    params = stored.get("params", stored) if isinstance(stored, dict) else stored
+    pairs = params.items() if isinstance(params, dict) else params
+    language = stored.get("language", "zh") if isinstance(stored, dict) else "zh"
+    return TemplateRef(name, language, tuple((str(k), str(v)) for k, v in pairs if k != "language"))
 
 
 def _refusal(patient: Patient) -> str | None:

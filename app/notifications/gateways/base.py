@@ -26,7 +26,7 @@ class SendResult:
 
     provider_sid: str | None
     status: str  # "queued" | "sent" | "failed"
-    error_code: int | None = None
+    error_code: int | str | None = None  # Twilio's are numbers, the domestic providers' strings
     error_message: str | None = None
     retryable: bool = False
     opted_out: bool = False
@@ -91,8 +91,15 @@ def classify_error(http_status: int | None, error_code: int | None, message: str
     return _failed(error_code, message)  # other 4xx: the same request would fail again
 
 
-def classify_delivery_error(error_code: int | None) -> dict[str, bool]:
-    """Flags implied by an ErrorCode in a status callback (undelivered/failed)."""
+def classify_delivery_error(error_code: int | str | None, channel: str = "twilio") -> dict[str, bool]:
+    """Flags implied by an ErrorCode in a status callback or receipt (undelivered/failed).
+
+    `channel` "aliyun" and "tencent" use the carriers' receipt codes (gateways/domestic.py).
+    """
+    if channel in ("aliyun", "tencent"):
+        from app.notifications.gateways.domestic import classify_receipt_error
+
+        return classify_receipt_error(None if error_code is None else str(error_code))
     return {"opted_out": error_code in OPTED_OUT_CODES, "unreachable": error_code in UNREACHABLE_CODES}
 
 
@@ -101,7 +108,8 @@ def _failed(code, message, *, retryable=False, opted_out=False, unreachable=Fals
 
 
 def make_gateway(config: Mapping) -> Gateway:
-    """Build the gateway named by config["SMS_BACKEND"] ("console" by default, or "twilio")."""
+    """Build the gateway named by config["SMS_BACKEND"]: "console" (default), "twilio",
+    "aliyun" or "tencent". Missing settings or template codes raise ValueError here, at start."""
     backend = (config.get("SMS_BACKEND") or "console").lower()
     if backend == "console":
         from app.notifications.gateways.console import ConsoleGateway
@@ -111,4 +119,17 @@ def make_gateway(config: Mapping) -> Gateway:
         from app.notifications.gateways.twilio import TwilioGateway
 
         return TwilioGateway.from_config(config)
-    raise ValueError(f"unknown SMS_BACKEND {backend!r}; expected 'console' or 'twilio'")
+    if backend in ("aliyun", "tencent"):
+        from app.notifications.gateways.domestic import missing_codes
+        from app.notifications.sms_catalogue import required_template_keys
+
+        if backend == "aliyun":
+            from app.notifications.gateways.aliyun import AliyunGateway as gateway_class
+        else:
+            from app.notifications.gateways.tencent import TencentGateway as gateway_class
+        gateway = gateway_class.from_config(config)
+        missing = missing_codes(gateway.codes, backend, required_template_keys())
+        if missing:
+            raise ValueError(f"SMS_TEMPLATES_FILE has no {backend} code for: {', '.join(missing)}")
+        return gateway
+    raise ValueError(f"unknown SMS_BACKEND {backend!r}; expected 'console', 'twilio', 'aliyun' or 'tencent'")

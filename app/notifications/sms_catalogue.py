@@ -1,0 +1,140 @@
+"""Every named SMS template the product sends, read through one function: `catalogue()`.
+
+Domestic providers (Aliyun, Tencent) send only texts approved in advance, by template code,
+with the variables as parameters; Twilio sends the rendered text. This module is the single
+place that lists the templates (names, declared variables, text per language) so that
+`flask sms templates`, the `--stub` for SMS_TEMPLATES_FILE and the start-time check of
+template codes all agree.
+
+NOTE for the merge: the seams work makes every SMS a named template in sms_templates.yaml;
+`catalogue()` is the only function that knows how the YAML is laid out today (sections
+reminders / replies / checkins / form_links) and is the one to replace then.
+"""
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+
+from app.notifications.templates import find_sensitive_terms, load_templates
+
+LANGUAGES = ("zh", "en")
+# Filled in from configuration when the text is printed for approval: not a variable.
+CONSTANTS = ("base_url",)
+SIGNATURE_PREFIX = re.compile(r"^【\{site\}】")
+BRACKETS = re.compile(r"【[^】]*】")
+# Longest value each variable takes in practice (characters): the length check of a
+# template counts these, the signature and the opt-out hint. Aliyun allows 35 characters
+# per variable in notification templates; Tencent 6–35 depending on the variable's type.
+VARIABLE_MAX_CHARS = {"site": 12, "phone": 13, "date": 10, "visit": 6, "arrival": 12, "time": 5, "token": 12}
+DEFAULT_VARIABLE_MAX_CHARS = 20
+SEGMENT_SINGLE, SEGMENT_MULTI, MAX_SEGMENTS = 70, 67, 2
+# Confirmations that must not themselves carry an opt-out hint.
+NO_HINT = frozenset({"reply_opt_out", "reply_unknown_sender"})
+
+
+@dataclass(frozen=True)
+class SmsTemplate:
+    """One named template: its declared variables (in order) and its text per language.
+
+    `texts` are the texts Twilio renders ({variable} placeholders, str.format syntax).
+    """
+
+    name: str
+    variables: tuple[str, ...]
+    texts: dict
+
+
+def catalogue() -> dict[str, SmsTemplate]:
+    """Name → SmsTemplate for every SMS the product sends, in a stable order.
+
+    Names: reminder_<slot>_<visit kind>, reply_<kind>, checkin_<kind>, form_link.
+    """
+    data = load_templates()
+    found: dict[str, dict] = {}
+    for slot, by_kind in data.get("reminders", {}).items():
+        for kind, texts in by_kind.items():
+            found[f"reminder_{slot}_{kind}"] = texts
+    for kind, texts in data.get("replies", {}).items():
+        found[f"reply_{kind}"] = texts
+    for kind, texts in data.get("checkins", {}).items():
+        found[f"checkin_{kind}"] = texts
+    if "form_links" in data:
+        found["form_link"] = data["form_links"]["invite"]
+    return {name: SmsTemplate(name, _declared(texts), dict(texts)) for name, texts in found.items()}
+
+
+def required_template_keys() -> list[str]:
+    """SMS_TEMPLATES_FILE keys a domestic provider must have a code for: every template in
+    Chinese (English codes are optional; without one the Chinese template is sent)."""
+    return [provider_key(name, "zh") for name in catalogue()]
+
+
+def placeholders(text: str) -> list[str]:
+    """The {names} in a str.format text, in order of first appearance."""
+    names: list[str] = []
+    for _, field, _, _ in string.Formatter().parse(text):
+        if field is not None and field not in names:
+            names.append(field)
+    return names
+
+
+def _declared(texts: dict) -> tuple[str, ...]:
+    names: list[str] = []
+    for language in LANGUAGES:
+        for name in placeholders(texts.get(language, "")):
+            if name not in names and name not in CONSTANTS:
+                names.append(name)
+    return tuple(names)
+
+
+def provider_key(name: str, language: str) -> str:
+    """The key of a template in SMS_TEMPLATES_FILE: the name for Chinese, "name.en" otherwise."""
+    return name if language == "zh" else f"{name}.{language}"
+
+
+def domestic_text(template: SmsTemplate, language: str, opt_out_hint: str) -> str:
+    """The text to submit for approval: no 【signature】 (the provider adds it), the opt-out
+    hint at the end, `{variable}` placeholders as declared. Source: API.md "Second wave"."""
+    text = SIGNATURE_PREFIX.sub("", template.texts[language]).strip()
+    if template.name not in NO_HINT and language == "zh" and not text.endswith(opt_out_hint):
+        text = text + opt_out_hint
+    return text
+
+
+def domestic_length(text: str, signature: str, base_url: str = "") -> int:
+    """Characters the provider bills: 【signature】 plus the text with each variable at its
+    longest (VARIABLE_MAX_CHARS) and constants filled in."""
+    values = {name: "x" * VARIABLE_MAX_CHARS.get(name, DEFAULT_VARIABLE_MAX_CHARS) for name in placeholders(text)}
+    values["base_url"] = base_url
+    return len(f"【{signature}】") + len(text.format(**values))
+
+
+def domestic_segments(length: int) -> int:
+    """Segments for `length` characters: 70 in one message, 67 each when split (any script)."""
+    return 1 if length <= SEGMENT_SINGLE else -(-length // SEGMENT_MULTI)
+
+
+def template_problems(template: SmsTemplate, language: str, text: str, signature: str, base_url: str,
+                      hospital_names: tuple[str, ...] = (), max_segments: int = MAX_SEGMENTS) -> list[str]:
+    """Why `text` (a domestic text of `template`) cannot be submitted; empty when it can.
+
+    Refused: longer than `max_segments` segments (signature counted), a placeholder the
+    template does not declare, a 【…】 bracket (the provider adds the signature), a
+    diagnosis or drug word (templates.SENSITIVE_TERMS) or one of `hospital_names` (the sites'
+    names: a hospital's name can disclose the diagnosis).
+    """
+    problems = []
+    undeclared = [n for n in placeholders(text) if n not in template.variables and n not in CONSTANTS]
+    if undeclared:
+        problems.append(f"undeclared variable(s) {', '.join(undeclared)}")
+    if BRACKETS.search(text):
+        problems.append("contains 【…】: the provider adds the signature itself")
+    sensitive = find_sensitive_terms(text) + [n for n in hospital_names if n and n.casefold() in text.casefold()]
+    if sensitive:
+        problems.append(f"names the diagnosis, drug or hospital ({', '.join(sensitive)})")
+    if not undeclared:
+        length = domestic_length(text, signature, base_url)
+        if domestic_segments(length) > max_segments:
+            problems.append(f"too long: {length} characters with the signature, more than {max_segments} segments")
+    return [f"{template.name} [{language}]: {problem}" for problem in problems]
