@@ -27,7 +27,12 @@ BLUEPRINTS = (
     "app.alerts.resources",
     "app.ctcae.resources",
     "app.visits.resources",
+    "app.forms.resources",
+    "app.notifications.webhooks.aliyun",
+    "app.notifications.webhooks.tencent",
 )
+# Plain (non-API) pages; each module exposes `register(app)`.
+PAGE_MODULES = ("app.forms.pages",)
 CLI_MODULES = (
     "app.auth.cli",
     "app.demo.cli",
@@ -36,6 +41,7 @@ CLI_MODULES = (
     "app.ctcae.cli",
     "app.symptoms.cli",
     "app.symptoms.checkins.cli",
+    "app.notifications.sms_cli",
 )
 
 
@@ -90,6 +96,8 @@ def _register_blueprints(app):
     api = app.extensions["smorest_api"]
     for name in BLUEPRINTS:
         api.register_blueprint(importlib.import_module(name).blp)
+    for name in PAGE_MODULES:
+        importlib.import_module(name).register(app)
 
 
 def _register_cli(app):

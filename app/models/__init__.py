@@ -4,6 +4,7 @@ from app.models.assessment import TumorAssessment
 from app.models.audit import AuditEntry
 from app.models.contact import ContactAttempt
 from app.models.ctcae import CtcaeTerm
+from app.models.form_link import FormLink
 from app.models.idempotency import IdempotencyRecord
 from app.models.message import Message
 from app.models.patient import Patient, PatientEvent
@@ -20,3 +21,4 @@ __all__ = [
 __all__ += ["AdverseEvent", "AdverseEventGrade", "SymptomReview"]
 __all__ += ["ContactAttempt", "TumorAssessment"]
 __all__ += ["CtcaeTerm"]
+__all__ += ["FormLink"]

@@ -16,8 +16,9 @@ class Keyword(str, enum.Enum):
 
 
 _KEYWORDS = {
-    **dict.fromkeys(["stop", "stopall", "unsubscribe", "cancel", "end", "quit", "退订", "td"], Keyword.OPT_OUT),
-    **dict.fromkeys(["start", "unstop"], Keyword.OPT_IN),
+    # "TD"/"T"/"退订" are the domestic providers' opt-out replies (the hint 回复TD退订).
+    **dict.fromkeys(["stop", "stopall", "unsubscribe", "cancel", "end", "quit", "退订", "td", "t"], Keyword.OPT_OUT),
+    **dict.fromkeys(["start", "unstop", "订阅", "恢复", "恢复接收"], Keyword.OPT_IN),
     **dict.fromkeys(["help", "帮助"], Keyword.HELP),
 }
 # Punctuation people add around a keyword, in ASCII and the CJK forms NFKC leaves alone.

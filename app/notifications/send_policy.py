@@ -20,7 +20,7 @@ from app.notifications.reminders import Decision
 KEYWORD_PURPOSE = "keyword"
 # Messages the study starts on its own wait for the end of quiet hours; replies to a
 # patient who has just written (symptom questions) do not.
-QUIET_PURPOSES = frozenset({"reminder", "system", "checkin"})
+QUIET_PURPOSES = frozenset({"reminder", "system", "checkin", "form_link"})
 DEFAULT_DAILY_BUDGET = 4
 
 

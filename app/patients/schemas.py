@@ -31,6 +31,8 @@ class PatientUpdateSchema(Schema):
     weight_kg = fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(min=20, max=300))
     quiet_hours = fields.Nested(QuietHoursSchema, allow_none=True)
     sms_opted_out = fields.Boolean()
+    # "sms" | "form" (web-link check-ins); null falls back to the site's setting.
+    checkin_channel = fields.String(allow_none=True, validate=validate.OneOf(("sms", "form")))
     reason = fields.String(load_default=None, validate=validate.Length(max=2000))
 
 
@@ -51,6 +53,7 @@ class PatientSchema(Schema):
     screening_id = fields.Integer()
     enrolled_at = fields.AwareDateTime()
     last_contact_date = fields.Date(allow_none=True)
+    checkin_channel = fields.String(allow_none=True)
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
     version = fields.Integer()

@@ -17,6 +17,7 @@ from app.extensions import db
 from app.models import Patient, Visit
 from app.notifications.outbox import enqueue
 from app.notifications.templates import LANGUAGES, load_templates
+from app.forms.links import checkin_channel, send_checkin_link
 from app.symptoms.checkins.rules import CHECKIN_STATUSES, PLAN_AHEAD, POST_HAIC_DAYS, CheckinSubject, due_checkins
 
 PURPOSE = "checkin"
@@ -39,6 +40,9 @@ def plan_checkins(now: datetime, ahead: timedelta = PLAN_AHEAD) -> int:
     for patient in patients:
         for checkin in due_checkins(subject_for(patient, sessions.get(patient.id, ())), now, ahead):
             site = patient.site
+            if checkin_channel(patient) == "form":  # the web form instead of SMS questions
+                planned += send_checkin_link(now, patient, checkin)
+                continue
             message = enqueue(to_number=patient.phone, purpose=PURPOSE, now=now, patient=patient,
                               body=render_checkin(checkin.kind, patient.language, site.sms_label(patient.language), site.phone or ""),
                               send_at=max(checkin.send_at_utc, now), expires_at=checkin.expires_at_utc,
