@@ -183,3 +183,16 @@ def test_checkins_go_out_as_form_links_when_the_patient_prefers(app, nurse, pati
                                                         Message.purpose.in_(("checkin", "form_link")))).all()
     assert planned == len(messages) >= 1 and {m.purpose for m in messages} == {"form_link"}
     assert "/r/" in messages[0].body
+
+
+def test_a_site_can_make_form_links_its_check_in_channel(admin, nurse, patient, site):
+    created = admin.post("/api/v1/sites", json={"code": "SH", "name": "Shanghai", "timezone": "Asia/Shanghai",
+                                                "checkin_channel": "form"})
+    assert created.status_code == 201 and created.get_json()["checkin_channel"] == "form"
+    assert admin.post("/api/v1/sites", json={"code": "GZ", "name": "Guangzhou", "timezone": "Asia/Shanghai",
+                                             "checkin_channel": "wechat"}).status_code == 422
+    site.checkin_channel = "form"
+    db.session.commit()
+    assert links.checkin_channel(patient) == "form"
+    assert nurse.patch(f"/api/v1/patients/{patient.id}", json={"checkin_channel": "sms"}).status_code == 200
+    assert links.checkin_channel(db.session.get(Patient, patient.id)) == "sms"  # the patient's own choice wins
