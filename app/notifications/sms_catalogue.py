@@ -26,7 +26,7 @@ BRACKETS = re.compile(r"【[^】]*】")
 # Longest value each variable takes in practice (characters): the length check of a
 # template counts these, the signature and the opt-out hint. Aliyun allows 35 characters
 # per variable in notification templates; Tencent 6–35 depending on the variable's type.
-VARIABLE_MAX_CHARS = {"site": 12, "phone": 13, "date": 10, "visit": 6, "arrival": 12, "time": 5, "token": 12}
+VARIABLE_MAX_CHARS = {"site": 12, "phone": 13, "date": 10, "visit": 6, "arrival": 12, "time": 5, "token": 16}
 DEFAULT_VARIABLE_MAX_CHARS = 20
 SEGMENT_SINGLE, SEGMENT_MULTI, MAX_SEGMENTS = 70, 67, 2
 # Confirmations that must not themselves carry an opt-out hint.

@@ -7,7 +7,7 @@
 Tencent expects {"result": 0, "errmsg": "OK"}. A reply has no id: it is deduplicated by
 (number, time, text), so a redelivered one is stored once.
 """
-from flask import jsonify
+from flask import jsonify, request
 from flask_smorest import Blueprint
 
 from app.common.clock import utcnow
@@ -43,8 +43,7 @@ def tencent_receipts(secret):
     """A batch of delivery receipts (report_status SUCCESS or FAIL with the carrier's errmsg)."""
     require_secret_and_source(secret)
     now = utcnow()
-    body = json_body(list) if not isinstance(_peek(), dict) else [_peek()]
-    for item in body:
+    for item in _receipts():
         if not isinstance(item, dict) or not item.get("sid"):
             continue
         delivered = str(item.get("report_status") or "").upper() == "SUCCESS"
@@ -55,7 +54,7 @@ def tencent_receipts(secret):
     return _ok()
 
 
-def _peek():
-    from flask import request
-
-    return request.get_json(silent=True, force=True)
+def _receipts() -> list:
+    # Documented as an array; a single object is accepted too rather than lost.
+    data = request.get_json(silent=True, force=True)
+    return [data] if isinstance(data, dict) else json_body(list)
