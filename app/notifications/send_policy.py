@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from app.models import Message, Patient
 from app.notifications.gateways.base import TemplateRef
+from app.notifications.sms_catalogue import match_template
 from app.notifications import reminders
 from app.notifications.patient_sms import NO_SMS_STATUSES
 from app.notifications.quiet_hours import local_instant, next_allowed_send_time
@@ -27,7 +28,8 @@ DEFAULT_DAILY_BUDGET = 4
 def decide(message: Message, patient: Patient | None, now: datetime, sent_today: int, budget: int) -> Decision:
     """Send, cancel or defer `message`; `sent_today` counts the patient's sends this local day."""
     if patient is None:  # a nurse being paged, or an unknown sender's single reply
-        return _expiry(message, now) or Decision("send", body=message.body, template=stored_template(message))
+        template = stored_template(message) or match_template(message.body, None)
+        return _expiry(message, now) or Decision("send", body=message.body, template=template)
     if message.purpose != KEYWORD_PURPOSE:
         refusal = _refusal(patient)
         if refusal:
@@ -35,7 +37,7 @@ def decide(message: Message, patient: Patient | None, now: datetime, sent_today:
     decision = _expiry(message, now)
     if decision:
         return decision
-    body, template = message.body, stored_template(message)
+    body, template = message.body, stored_template(message) or match_template(message.body, patient.language)
     if message.purpose in _SEND_TIME_RENDERERS:
         decision = _SEND_TIME_RENDERERS[message.purpose](message, patient, now)
         if decision.action != "send":

@@ -12,6 +12,7 @@ reminders / replies / checkins / form_links) and is the one to replace then.
 """
 from __future__ import annotations
 
+import functools
 import re
 import string
 from dataclasses import dataclass
@@ -138,3 +139,38 @@ def template_problems(template: SmsTemplate, language: str, text: str, signature
         if domestic_segments(length) > max_segments:
             problems.append(f"too long: {length} characters with the signature, more than {max_segments} segments")
     return [f"{template.name} [{language}]: {problem}" for problem in problems]
+
+
+def match_template(body: str, language: str | None):
+    """The named template and variables a rendered `body` came from, or None.
+
+    A bridge for template-only providers while outbox rows do not store their template
+    (the seams work adds template_name/template_params): each catalogue text becomes a
+    pattern whose {variables} capture, and the first text that matches the whole body wins.
+    """
+    from app.notifications.gateways.base import TemplateRef
+
+    for name, lang, pattern, variables in _patterns():
+        if language and lang != language:
+            continue
+        found = pattern.fullmatch(body or "")
+        if found:
+            return TemplateRef(name, lang, tuple((v, found.group(v)) for v in variables))
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _patterns() -> list:
+    patterns = []
+    for template in catalogue().values():
+        for language, text in template.texts.items():
+            if any(c in placeholders(text) for c in CONSTANTS):
+                continue  # rendered at send time with its own template (form links)
+            regex, seen = "", set()
+            for literal, field, _, _ in string.Formatter().parse(text):
+                regex += re.escape(literal)
+                if field is not None:
+                    regex += f"(?P={field})" if field in seen else f"(?P<{field}>.*?)"
+                    seen.add(field)
+            patterns.append((template.name, language, re.compile(regex, re.DOTALL), template.variables))
+    return patterns

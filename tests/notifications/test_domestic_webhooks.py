@@ -200,3 +200,23 @@ def test_malformed_bodies_are_400_not_500(provider_name, client):
     response = client.post(f"/sms/{provider_name}/{WEBHOOK_SECRET}/replies", data="not json",
                            content_type="application/json")
     assert response.status_code in (400, 422)
+
+
+def test_the_opt_out_confirmation_goes_out_as_its_template(provider_name, fake, codes, client, patient, dispatcher):
+    post_reply(client, provider_name, patient, "TD")
+    assert dispatcher.sweep().sent == 1
+    [sent] = fake.sent
+    entry = codes[1]["reply_opt_out"]
+    assert sent["template_code"] == entry[provider_name] and entry["params"] == ["phone"]
+    assert (list(sent["params"].values()) if provider_name == "aliyun" else sent["params"]) == ["+861088196114"]
+
+
+def test_a_message_matching_no_template_fails_without_retry(provider_name, fake, patient, clock, dispatcher):
+    from app.notifications import outbox
+
+    outbox.enqueue(to_number=patient.phone, body="a free text no template has", purpose="reply", now=clock.now(),
+                   patient=patient)
+    db.session.commit()
+    assert dispatcher.sweep().failed == 1 and fake.sent == []
+    [message] = outbound(purpose="reply")
+    assert "template-only" in message.error_message
