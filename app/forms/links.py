@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import or_, select, update
 
 from app.common.audit import log_change
 from app.extensions import db
@@ -149,7 +149,7 @@ def claim_use(link: FormLink, nonce: str, now: datetime) -> bool:
     statement = (update(FormLink)
                  .where(FormLink.id == link.id, FormLink.revoked_at.is_(None), FormLink.expires_at > now,
                         FormLink.uses < FormLink.max_uses,
-                        or_(FormLink.last_nonce.is_(None), and_(FormLink.last_nonce != nonce)))
+                        or_(FormLink.last_nonce.is_(None), FormLink.last_nonce != nonce))
                  .values(uses=FormLink.uses + 1, last_nonce=nonce)
                  .execution_options(synchronize_session=False))
     won = db.session.execute(statement).rowcount == 1

@@ -8,7 +8,7 @@ the nurse as an unclear-message alert.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from app.alerts.services import alert_unclear_message
@@ -83,8 +83,6 @@ def _parsed(data: dict) -> ParsedSymptom:
 
 
 def _with_flags(item: ParsedSymptom, flags) -> ParsedSymptom:
-    from dataclasses import replace
-
     return replace(item, red_flags=tuple(sorted(set(item.red_flags) | set(flags))))
 
 
