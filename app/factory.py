@@ -42,6 +42,7 @@ CLI_MODULES = (
     "app.symptoms.cli",
     "app.symptoms.checkins.cli",
     "app.notifications.sms_cli",
+    "app.forms.cli",
 )
 
 

@@ -196,3 +196,11 @@ def test_a_site_can_make_form_links_its_check_in_channel(admin, nurse, patient, 
     assert links.checkin_channel(patient) == "form"
     assert nurse.patch(f"/api/v1/patients/{patient.id}", json={"checkin_channel": "sms"}).status_code == 200
     assert links.checkin_channel(db.session.get(Patient, patient.id)) == "sms"  # the patient's own choice wins
+
+
+def test_revoke_every_link_of_a_patient_from_the_cli(app, client, patient, new_link, submit):
+    tokens = [new_link(patient), new_link(patient)]
+    result = app.test_cli_runner().invoke(args=["forms", "revoke", str(patient.id), "--reason", "phone lost"])
+    assert result.exit_code == 0 and "revoked 2 link(s)" in result.output
+    assert all(submit(token, {"s_cough": "1"}).status_code == 410 for token in tokens)
+    assert len(db.session.scalars(select(AuditEntry).filter_by(action="form_link_revoked")).all()) == 2
