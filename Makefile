@@ -46,6 +46,8 @@ run: seed
 
 ## test: every test on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
 test: venv
+	@if command -v chromium >/dev/null 2>&1; then echo "browser tests: using $$(command -v chromium)"; \
+	else echo "browser tests: SKIPPED, no chromium (apt-get install -y chromium; .ci/run does it)"; fi
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
 	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped (.ci/run sets it)"; fi

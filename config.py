@@ -71,6 +71,23 @@ class Config:
         self.SMS_SEND_TIMEOUT_S = float(_env("SMS_SEND_TIMEOUT_S", 10))  # the provider call's HTTP timeout
         self.SMS_DISPATCH_BATCH = int(_env("SMS_DISPATCH_BATCH", 16))  # claimed per round
         self.SMS_DISPATCH_THREADS = int(_env("SMS_DISPATCH_THREADS", 8))
+        # Mainland-China providers (API.md "Second wave"); template codes live in SMS_TEMPLATES_FILE.
+        self.SMS_SIGN_NAME = _env("SMS_SIGN_NAME")
+        self.SMS_TEMPLATES_FILE = _env("SMS_TEMPLATES_FILE")
+        self.ALIYUN_ACCESS_KEY_ID = _env("ALIYUN_ACCESS_KEY_ID")
+        self.ALIYUN_ACCESS_KEY_SECRET = _env("ALIYUN_ACCESS_KEY_SECRET")
+        self.ALIYUN_SMS_ENDPOINT = _env("ALIYUN_SMS_ENDPOINT")
+        self.TENCENT_SECRET_ID = _env("TENCENT_SECRET_ID")
+        self.TENCENT_SECRET_KEY = _env("TENCENT_SECRET_KEY")
+        self.TENCENT_SMS_SDK_APP_ID = _env("TENCENT_SMS_SDK_APP_ID")
+        self.TENCENT_SMS_ENDPOINT = _env("TENCENT_SMS_ENDPOINT")
+        self.TENCENT_SMS_REGION = _env("TENCENT_SMS_REGION", "ap-guangzhou")
+        self.SMS_WEBHOOK_SECRET = _env("SMS_WEBHOOK_SECRET")
+        self.SMS_WEBHOOK_SECRET_PREVIOUS = _env("SMS_WEBHOOK_SECRET_PREVIOUS")
+        self.SMS_WEBHOOK_ALLOWED_IPS = _env("SMS_WEBHOOK_ALLOWED_IPS")  # comma-separated addresses/networks
+        self.SMS_OPT_OUT_HINT = _env("SMS_OPT_OUT_HINT", "回复TD退订")
+        self.FORM_LINK_TTL_HOURS = int(_env("FORM_LINK_TTL_HOURS", 72))
+        self.FORM_LINK_MAX_USES = int(_env("FORM_LINK_MAX_USES", 5))
         self.PROTOCOL_VERSION = _env("PROTOCOL_VERSION", "NCT06184841-v1")
         self.RESCHEDULE_MARGIN_DAYS = int(_env("RESCHEDULE_MARGIN_DAYS", 90))
         self.LOG_LEVEL = _env("LOG_LEVEL", "INFO").upper()
@@ -121,6 +138,11 @@ class ProductionConfig(Config):
         if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite") and not self.ALLOW_SQLITE_IN_PRODUCTION:
             raise RuntimeError("DATABASE_URL is SQLite: production runs on PostgreSQL "
                                "(set ALLOW_SQLITE_IN_PRODUCTION=true to run a single node on SQLite anyway)")
+        from app.notifications.settings_check import production_sms_problems
+
+        problems = production_sms_problems(self.__dict__)
+        if problems:  # one line per setting: the operator fixes them all in one go
+            raise RuntimeError("\n".join(problems))
 
 
 def unsafe_settings(settings: dict) -> list[str]:

@@ -15,6 +15,9 @@ from flask_smorest import Api
 
 from app.auth.services import resolve_token
 from app.extensions import db, migrate
+from app.forms.links import PURPOSE as FORM_LINK_PURPOSE, current_form_link_message, send_checkin_link
+from app.notifications.send_policy import register_send_time_check
+from app.symptoms.checkins.services import register_form_checkin_sender
 from app.symptoms.services import install as install_symptom_handler
 
 # One line per domain; each module exposes `blp` (a flask_smorest.Blueprint).
@@ -35,7 +38,13 @@ BLUEPRINTS = (
     "app.visits.resources",
     "app.labs.resources",
     "app.exports.resources",
+    "app.forms.resources",
+    "app.notifications.webhooks.aliyun",
+    "app.notifications.webhooks.tencent",
 )
+PAGE_MODULES = ("app.forms.pages",)  # plain Flask pages outside the API (the patient's web form)
+# Plain (non-API) pages; each module exposes `register(app)`.
+PAGE_MODULES = ("app.forms.pages",)
 CLI_MODULES = (
     "app.common.jobs_cli",
     "app.auth.cli",
@@ -45,6 +54,8 @@ CLI_MODULES = (
     "app.labs.cli",
     "app.exports.cli",
     "app.common.health_cli",
+    "app.notifications.sms_cli",
+    "app.forms.cli",
     "app.demo.sms_cli",  # last: joins a `flask sms` group another module may define
 )
 
@@ -185,6 +196,8 @@ def _register_blueprints(app):
     docs.install(app)
     openapi.complete_spec(app, api)
     describe_spec(api.spec)  # last: the completed spec's shared schemas (Problem) are described too
+    for name in PAGE_MODULES:
+        importlib.import_module(name).register(app)
 
 
 def _register_cli(app):
@@ -205,5 +218,9 @@ def _register_jobs():
 
 
 def _register_inbound_handlers():
-    """Domains plug into inbound SMS here: notifications never imports them."""
+    """Domains plug into lower ones here, so that no lower package imports a higher one:
+    symptoms into inbound SMS (notifications), forms into the send-time checks (notifications)
+    and into the check-ins (symptoms)."""
     install_symptom_handler()  # symptoms registers its handler (urgent replies marked) with notifications
+    register_send_time_check(FORM_LINK_PURPOSE, current_form_link_message)
+    register_form_checkin_sender(send_checkin_link)

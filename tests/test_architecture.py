@@ -43,7 +43,7 @@ ALLOWED: dict[str, set[str] | str] = {
     "demo": ALL_DOMAINS,  # the demo cohort goes through every domain's real services
     # Declared ahead for the second wave's packages (ARCHITECTURE.md).
     "labs": {"adverse_events", "screening", "symptoms", "schedules", "visits"},  # CTCAE lab graders live with the measured ones
-    "forms": {"symptoms", "notifications"},
+    "forms": {"symptoms", "notifications", "alerts"},  # an urgent answer pages the nurse
     "exports": ALL_DOMAINS,
     "console": ALL_DOMAINS,
 }

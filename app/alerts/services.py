@@ -28,7 +28,7 @@ PAGE_PURPOSE = "alert"
 AUDITED = ("status", "kind", "ctcae_term", "grade", "reasons", "occurrences", "last_event_at",
            "symptom_report_id", "acknowledged_at", "acknowledged_by_id", "acknowledgement_note")
 PAGE_TEMPLATE = {True: "nurse_page_urgent", False: "nurse_page_review"}  # in sms_templates.yaml
-STAFF_LANGUAGE = "zh"  # the zh page texts carry the English sentence too: the trial's nurses read both
+STAFF_LANGUAGE = "zh"  # the trial's nurses; zh page texts are short enough for the domestic providers
 
 
 def _open_same_term(patient_id: int, term: str, now: datetime) -> Alert | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 TIMESTAMP = "Timestamp, ISO 8601 with offset (stored in UTC)."
 DATE = "Date YYYY-MM-DD (the site's local calendar date)."
 NAMES = {
+    "checkin_channel": "How check-ins reach the patient: sms (questions by SMS) or form (a web-link form); null: the site's setting.",
     "must_change_password": "True after an admin reset: every call but POST /auth/password answers 403 until it is changed.",
     "haic_capacity": "HAIC sessions the angiography suite takes per clinic day (booking flags visits beyond it).",
     "type": "A URI naming the kind of problem (RFC 9457).", "title": "A short summary of the kind of problem.",

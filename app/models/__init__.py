@@ -6,6 +6,7 @@ from app.models.audit import AuditEntry
 from app.models.baseline import PatientBaseline
 from app.models.contact import ContactAttempt
 from app.models.ctcae import CtcaeTerm
+from app.models.form_link import FormLink
 from app.models.idempotency import IdempotencyRecord
 from app.models.job_run import JobRun
 from app.models.lab import LabAeCandidate, LabCollection, LabResult
@@ -46,3 +47,4 @@ from app.models.security import CalendarLink, LoginThrottle  # noqa: E402
 
 __all__ += ["CalendarLink", "LoginThrottle"]
 __all__ += ["AlertNote", "OnCallShift"]
+__all__ += ["FormLink"]

@@ -41,6 +41,7 @@ class Patient(TimestampMixin, VersionedMixin, db.Model):
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     enrolled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     last_contact_date: Mapped[date | None] = mapped_column(Date)
+    checkin_channel: Mapped[str | None] = mapped_column(String(8))  # "sms" | "form"; None: the site's
 
     site = relationship("Site", lazy="joined")
     screening = relationship("Screening")

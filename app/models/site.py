@@ -25,6 +25,8 @@ class Site(TimestampMixin, VersionedMixin, db.Model):
     # The name patients see in SMS: a hospital's full name ("... Cancer Hospital") would
     # disclose the diagnosis on a lock screen, so texts never use `name`.
     sms_name: Mapped[str | None] = mapped_column(String(40))
+    # How symptom check-ins reach patients: "sms" questions or a "form" link (a patient may override).
+    checkin_channel: Mapped[str] = mapped_column(String(8), nullable=False, default="sms", server_default="sms")
 
     def sms_label(self, language: str) -> str:
         return self.sms_name or NEUTRAL_SMS_NAMES.get(language, NEUTRAL_SMS_NAMES["en"])

@@ -15,7 +15,7 @@ class SymptomReport(TimestampMixin, VersionedMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), nullable=False, index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    channel: Mapped[str] = mapped_column(String(10), nullable=False)  # sms | tablet
+    channel: Mapped[str] = mapped_column(String(10), nullable=False)  # sms | tablet | form (web link)
     text: Mapped[str] = mapped_column(Text, nullable=False, default="")
     status: Mapped[str] = mapped_column(String(20), nullable=False)  # ReportStatus
     escalated: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)

@@ -97,7 +97,8 @@ def process_receipt(now: datetime, entry: InboxEntry) -> None:
 
     hint = (entry.raw or {}).get("message_id")
     status.apply_status_callback(now, sid=entry.provider_sid, provider_status=entry.provider_status,
-                                 error_code=_int_or_none(entry.error_code), message_id=hint)
+                                 error_code=_int_or_none(entry.error_code), message_id=hint,
+                                 channel=entry.channel)  # each provider's error codes mean their own
 
 
 def _int_or_none(value):
@@ -150,8 +151,10 @@ def _without_repeats(patient: Patient, replies: list[Reply]) -> list[Reply]:
 def _keyword_text(patient: Patient, keyword: Keyword, message: Message) -> RenderedSms:
     from app.notifications.keywords import language_of
 
+    # A keyword is the language of the patient who texted it, unless it is itself Chinese
+    # ("退订" from a patient enrolled in English): "TD", "STOP" say nothing about the language.
     site = patient.site
-    language = language_of(message.body) or patient.language
+    language = "zh" if language_of(message.body) == "zh" else patient.language
     return render_reply(_KEYWORD_REPLIES[keyword], language, site.sms_label(language), site.phone or "")
 
 

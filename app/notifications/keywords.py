@@ -16,9 +16,10 @@ class Keyword(str, enum.Enum):
 
 
 _KEYWORDS = {
-    # Twilio's default opt-out list (REVOKE and OPTOUT since 2024) and the domestic TD/退订.
+    # Twilio's default opt-out list (REVOKE and OPTOUT since 2024) and the domestic providers'
+    # TD/T/退订 (the hint 回复TD退订).
     **dict.fromkeys(["stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout", "opt out",
-                     "opt-out", "退订", "td"], Keyword.OPT_OUT),
+                     "opt-out", "退订", "td", "t"], Keyword.OPT_OUT),
     # A Chinese patient opts back in without typing English: 恢复 ("resume"), 订阅 ("subscribe").
     **dict.fromkeys(["start", "unstop", "恢复", "恢复接收", "订阅"], Keyword.OPT_IN),
     **dict.fromkeys(["help", "info", "帮助"], Keyword.HELP),

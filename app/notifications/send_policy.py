@@ -24,7 +24,7 @@ ACKNOWLEDGEMENT_PURPOSE = "acknowledgement"
 # the daily budget; replies to a patient who has just written (symptom questions, the
 # urgent "call now"), keyword confirmations and nurse pages are never held by either
 # (PROTOCOL.md: an urgent reply reaches the provider within 60 s of the patient's text).
-QUIET_PURPOSES = frozenset({"reminder", "system", "checkin"})
+QUIET_PURPOSES = frozenset({"reminder", "system", "checkin", "form_link"})
 BUDGETED_PURPOSES = QUIET_PURPOSES
 DEFAULT_DAILY_BUDGET = 4
 
@@ -41,12 +41,24 @@ def decide(message: Message, patient: Patient | None, now: datetime, sent_today:
     if decision:
         return decision
     sms = stored_sms(message)
-    if message.purpose == reminders.PURPOSE:
-        decision = reminders.current_reminder(message, patient, now)
+    check = _SEND_TIME_CHECKS.get(message.purpose)
+    if check is not None:
+        decision = check(message, patient, now)
         if decision.action != "send":
             return decision
-        sms = decision.sms
+        sms = decision.sms or sms
     return _timing(message, patient, now, sent_today, budget) or Decision("send", sms=sms)
+
+
+# Purposes whose text is decided again at send time from the current state (a moved visit's
+# reminder; a form link that was revoked). Domains above notifications register theirs at app
+# start (`register_send_time_check`), so notifications never imports them.
+_SEND_TIME_CHECKS = {reminders.PURPOSE: reminders.current_reminder}
+
+
+def register_send_time_check(purpose: str, check) -> None:
+    """Install `check(message, patient, now) -> Decision` for outbox rows of `purpose`."""
+    _SEND_TIME_CHECKS[purpose] = check
 
 
 def _refusal(patient: Patient, purpose: str) -> str | None:

@@ -32,6 +32,8 @@ class PatientUpdateSchema(Schema):
     quiet_hours = fields.Nested(QuietHoursSchema, allow_none=True)
     sms_opted_out = fields.Boolean()
     treatment_start = fields.Date(metadata={"description": "correct the planned C1D1 before dosing (with a reason)"})
+    # "sms" | "form" (web-link check-ins); null falls back to the site's setting.
+    checkin_channel = fields.String(allow_none=True, validate=validate.OneOf(("sms", "form")))
     reason = fields.String(load_default=None, validate=validate.Length(max=2000))
 
 
@@ -53,6 +55,7 @@ class PatientSchema(Schema):
     screening_id = fields.Integer()
     enrolled_at = fields.AwareDateTime()
     last_contact_date = fields.Date(allow_none=True)
+    checkin_channel = fields.String(allow_none=True)
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
     version = fields.Integer()

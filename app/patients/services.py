@@ -18,7 +18,7 @@ from app.patients.phones import InvalidPhone, to_e164
 from app.visits.services import apply_patient_event, create_schedule, replan_on_c1d1, undo_patient_event
 
 PATIENT_AUDITED = ("study_id", "status", "treatment_start", "language", "phone", "weight_kg", "quiet_start",
-                   "quiet_end", "sms_opted_out", "protocol_version", "last_contact_date")
+                   "quiet_end", "sms_opted_out", "protocol_version", "last_contact_date", "checkin_channel")
 CLINICAL_FIELDS = ("weight_kg",)  # changing these needs a reason
 
 

@@ -26,6 +26,7 @@ class SiteCreateSchema(Schema):
     quiet_end = fields.String(load_default="08:00", validate=_TIME)
     sms_name = fields.String(load_default=None, allow_none=True, validate=[validate.Length(min=1, max=40),
                                                                           _no_disclosure])
+    checkin_channel = fields.String(load_default="sms", validate=validate.OneOf(("sms", "form")))
 
 
 class SiteSchema(Schema):
@@ -39,6 +40,7 @@ class SiteSchema(Schema):
     quiet_end = fields.String()
     sms_name = fields.String(allow_none=True)
     haic_capacity = fields.Function(lambda site: site.haic_daily_capacity)
+    checkin_channel = fields.String()
     enrolled_count = fields.Integer()
     version = fields.Integer()
 

@@ -5,7 +5,8 @@ from app.common.problems import Conflict, NotFound, ValidationProblem
 from app.extensions import db
 from app.models import Site
 
-SITE_FIELDS = ("code", "name", "timezone", "phone", "haic_daily_capacity", "quiet_start", "quiet_end", "sms_name")
+SITE_FIELDS = ("code", "name", "timezone", "phone", "haic_daily_capacity", "quiet_start", "quiet_end", "sms_name",
+               "checkin_channel")
 
 
 def create_site(actor, now, *, sends_sms: bool = False, **values):

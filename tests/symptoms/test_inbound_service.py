@@ -64,7 +64,7 @@ def test_red_flag_tells_the_patient_to_call_now(sms, on_call):
     replies = sms("chest pain")
     assert "Call the study team on +861088196114 now" in replies[0] and "emergency" in replies[0]
     (alert,) = alerts()
-    assert "red_flag:chest_pain" in alert.reasons and "NOW" in pages()[0].body
+    assert "red_flag:chest_pain" in alert.reasons and "立即处理" in pages()[0].body
 
 
 def test_same_term_within_24_hours_updates_the_open_alert(sms, on_call):

@@ -26,7 +26,7 @@ class SendResult:
 
     provider_sid: str | None
     status: str  # "queued" | "sent" | "failed"
-    error_code: int | None = None
+    error_code: int | str | None = None  # Twilio's are numbers, the domestic providers' strings
     error_message: str | None = None
     retryable: bool = False
     opted_out: bool = False
@@ -91,8 +91,9 @@ def classify_error(http_status: int | None, error_code: int | None, message: str
     return _failed(error_code, message)  # other 4xx: the same request would fail again
 
 
-def classify_delivery_error(error_code: int | None) -> dict[str, bool]:
-    """Flags implied by an ErrorCode in a status callback (undelivered/failed)."""
+def classify_delivery_error(error_code: int | str | None) -> dict[str, bool]:
+    """Flags implied by a Twilio ErrorCode in a status callback (undelivered/failed); the
+    domestic providers' receipt codes are gateways/domestic.classify_receipt_error."""
     return {"opted_out": error_code in OPTED_OUT_CODES, "unreachable": error_code in UNREACHABLE_CODES}
 
 

@@ -25,6 +25,22 @@ PURPOSE = "checkin"
 _HAIC_LOOKBACK = timedelta(days=POST_HAIC_DAYS + 2)
 
 
+# The web-link form (app/forms) registers how to send a check-in as a link at app start, so
+# symptoms never imports forms (forms builds on symptoms).
+_form_sender = None
+
+
+def register_form_checkin_sender(send) -> None:
+    """Install `send(now, patient, checkin) -> bool` for patients whose check-in channel is "form"."""
+    global _form_sender
+    _form_sender = send
+
+
+def checkin_channel(patient: Patient) -> str:
+    """"form" or "sms": the patient's own setting, else the site's (API.md "Second wave")."""
+    return getattr(patient, "checkin_channel", None) or getattr(patient.site, "checkin_channel", None) or "sms"
+
+
 def render_checkin(kind: str, language: str, site_name: str, site_phone: str) -> RenderedSms:
     """The check-in ("weekly" or "post_haic") in `language`: template `checkin_<kind>` in
     sms_templates.yaml. TemplateError (a ValueError) for an unknown language or an empty value."""
@@ -39,6 +55,9 @@ def plan_checkins(now: datetime, ahead: timedelta = PLAN_AHEAD) -> int:
     for patient in patients:
         for checkin in due_checkins(subject_for(patient, sessions.get(patient.id, ())), now, ahead):
             site = patient.site
+            if _form_sender is not None and checkin_channel(patient) == "form":  # the web form instead
+                planned += _form_sender(now, patient, checkin)
+                continue
             message = enqueue(to_number=patient.phone, purpose=PURPOSE, now=now, patient=patient,
                               sms=render_checkin(checkin.kind, patient.language, site.sms_label(patient.language), site.phone),
                               send_at=max(checkin.send_at_utc, now), expires_at=checkin.expires_at_utc,

@@ -1,0 +1,1 @@
+"""The web-link symptom form: per-patient links (/r/{token}) and the page patients fill in."""
