@@ -49,6 +49,7 @@ def build_app(config=None, clock=None):
     errors.install(app)
     _register_blueprints(app)
     _register_cli(app)
+    _install_console(app)
     app.add_url_rule("/health", "health", health)
     return app
 
@@ -90,6 +91,12 @@ def _register_blueprints(app):
     api = app.extensions["smorest_api"]
     for name in BLUEPRINTS:
         api.register_blueprint(importlib.import_module(name).blp)
+
+
+def _install_console(app):
+    from app.console.install import install
+
+    install(app)
 
 
 def _register_cli(app):
