@@ -98,9 +98,12 @@ def _site_day(actor, now) -> date:
 
 
 @bp.route("/")
-@console_requires(Capability.VIEW_PATIENTS)
+@console_requires()
 def today():
-    """Today (or ?day=) at the nurse's site, or the week from it with ?week=1; cancelled hidden."""
+    """Today (or ?day=) at the nurse's site, or the week from it with ?week=1; cancelled hidden.
+    Roles that see no patients (statistician) land on the reports instead."""
+    if not _can(Capability.VIEW_PATIENTS):
+        return redirect(url_for("console.reports"))
     now = utcnow()
     try:
         first = date.fromisoformat(request.args["day"]) if request.args.get("day") else _site_day(g.actor, now)

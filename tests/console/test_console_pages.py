@@ -126,7 +126,8 @@ def test_alerts_are_acknowledged_with_a_note(console_nurse, open_alert):
 def test_a_role_without_the_capability_gets_a_page_not_a_trace(browser, make_user):
     make_user("stat-web", "statistician")
     browser.login("stat-web")
-    response = browser.get("/console/")
+    assert browser.get("/console/").headers["Location"].endswith("/console/reports")
+    response = browser.get("/console/alerts")
     assert response.status_code == 403 and "Your role cannot open this page." in browser.text
 
 
@@ -162,3 +163,37 @@ def test_every_message_has_its_chinese_text_and_the_catalogue_is_compiled():
     compiled = read_mo((folder / "messages.mo").open("rb"))
     key = lambda m: m.id if isinstance(m.id, str) else m.id[0]  # noqa: E731
     assert {key(m) for m in compiled if m.id} == {key(m) for m in catalog if m.id}
+
+
+def test_an_investigator_signs_with_the_password_and_a_wrong_one_is_told_beside_the_field(browser, make_user,
+                                                                                          enroll, nurse):
+    from app.extensions import db
+    from app.models import AdverseEvent, AuditEntry
+
+    patient = enroll()
+    body = {"ctcae_term": "Nausea", "grade": 2, "onset_date": "2026-03-02", "serious": False,
+            "attribution": {"haic": "possible", "sintilimab": "unlikely", "procedure": "unrelated"},
+            "immune_related": False, "aesi": False}
+    event = nurse.post(f"/api/v1/patients/{patient['id']}/adverse-events", json=body).get_json()
+    make_user("dr-web", "investigator")
+    browser.login("dr-web")
+    browser.get("/console/adverse-events")
+    assert "Nausea" in browser.text
+    response = browser.post(f"/console/adverse-events/{event['id']}/sign", {"version": event["version"],
+                                                                             "password": "not my password"})
+    assert response.status_code == 403 and 'id="password-error"' in browser.text
+    response = browser.post(f"/console/adverse-events/{event['id']}/sign", {"version": event["version"],
+                                                                             "password": PASSWORD})
+    assert response.status_code == 302
+    assert db.session.get(AdverseEvent, event["id"]).signed_at is not None
+    assert db.session.query(AuditEntry).filter_by(action="sign_off", entity_id=str(event["id"])).one().actor == "dr-web"
+
+
+def test_reports_show_the_safety_summary_and_the_figures(browser, make_user):
+    make_user("coord-web", "coordinator")
+    browser.login("coord-web")
+    page = browser.get("/console/reports")
+    assert page.status_code == 200 and "any_ae" in browser.text
+    figure = browser.get("/console/reports/km.png?endpoint=pfs")
+    assert figure.status_code == 200 and figure.data.startswith(b"\x89PNG")
+    assert browser.get("/console/reports/km.png?endpoint=nope").status_code == 404
