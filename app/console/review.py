@@ -70,7 +70,7 @@ def figure(name):
     """The API's figures for the signed-in user (the browser sends the session, not a token)."""
     cutoff = resolve_cutoff(utcnow(), None)
     if name == "km":
-        endpoint = request.args.get("endpoint", "os")
+        endpoint = request.args.get("curve", "os")
         if endpoint not in efficacy.ENDPOINTS:
             abort(404)
         data = efficacy.km_image(g.actor, cutoff, endpoint, "png", None)

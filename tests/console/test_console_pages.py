@@ -194,6 +194,6 @@ def test_reports_show_the_safety_summary_and_the_figures(browser, make_user):
     browser.login("coord-web")
     page = browser.get("/console/reports")
     assert page.status_code == 200 and "any_ae" in browser.text
-    figure = browser.get("/console/reports/km.png?endpoint=pfs")
+    figure = browser.get("/console/reports/km.png?curve=pfs")
     assert figure.status_code == 200 and figure.data.startswith(b"\x89PNG")
-    assert browser.get("/console/reports/km.png?endpoint=nope").status_code == 404
+    assert browser.get("/console/reports/km.png?curve=nope").status_code == 404
