@@ -91,6 +91,7 @@ def build_app(config=None, clock=None):
     _register_jobs()
     _register_inbound_handlers()
     health.install(app)
+    _install_console(app)
     return app
 
 
@@ -198,6 +199,12 @@ def _register_blueprints(app):
     describe_spec(api.spec)  # last: the completed spec's shared schemas (Problem) are described too
     for name in PAGE_MODULES:
         importlib.import_module(name).register(app)
+
+
+def _install_console(app):
+    from app.console.install import install
+
+    install(app)
 
 
 def _register_cli(app):

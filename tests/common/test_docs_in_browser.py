@@ -64,7 +64,7 @@ def test_docs_page_renders_offline(server):
             page = browser.new_page()
             page.route("**/*", only_the_app)
             page.goto(f"{server}/api/v1/docs", wait_until="networkidle", timeout=60_000)
-            page.wait_for_selector(".swagger-ui .info .title", timeout=30_000)
+            page.wait_for_selector(".swagger-ui .info .title", timeout=90_000)
             assert "HAIC-Track" in page.inner_text(".swagger-ui .info .title")
             operations = page.locator(".opblock").count()
         finally:

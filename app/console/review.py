@@ -1,0 +1,79 @@
+"""Console pages for investigators and coordinators: AE review with e-signature, reports, exports.
+
+The signature goes through `adverse_events.signature.sign_off` (password re-entered, meaning
+and time audited), exactly as the API's POST /adverse-events/{id}/sign-off; the reports page
+embeds the same PNG figures and links the same exports as the API.
+"""
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.adverse_events import signature
+from app.adverse_events.reporting import safety_report
+from app.adverse_events.schemas import SignOffSchema
+from app.common.access import load_visible, scope_to_site
+from app.common.clock import utcnow
+from app.common.etag import check_version
+from app.common.permissions import Capability
+from app.common.problems import Problem
+from app.console.forms import FormErrors, from_problem, parse
+from app.console.session import console_requires
+from app.console.views import _posted_version, bp
+from app.efficacy import services as efficacy
+from app.efficacy.services import resolve_cutoff
+from app.extensions import db
+from app.models import AdverseEvent
+
+
+def _unsigned(actor):
+    statement = scope_to_site(select(AdverseEvent).options(selectinload(AdverseEvent.grades)).where(
+        AdverseEvent.retracted_at.is_(None), AdverseEvent.signed_at.is_(None)), actor, AdverseEvent.site_id)
+    return db.session.scalars(statement.order_by(AdverseEvent.serious.desc(), AdverseEvent.onset_date)).all()
+
+
+@bp.route("/adverse-events")
+@console_requires(Capability.SIGN_AE)
+def ae_review():
+    return render_template("console/ae_review.html", events=_unsigned(g.actor), errors={}, error_event=None)
+
+
+@bp.route("/adverse-events/<int:event_id>/sign", methods=["POST"])
+@console_requires(Capability.SIGN_AE)
+def sign_adverse_event(event_id):
+    event = load_visible(AdverseEvent, event_id, g.actor, what="adverse event")
+    try:
+        check_version(event, _posted_version())
+        args = parse(SignOffSchema(), request.form)
+        signature.sign_off(g.actor, utcnow(), event, **args)
+    except (Problem, FormErrors) as exc:
+        errors = exc if isinstance(exc, FormErrors) else from_problem(exc)
+        db.session.rollback()
+        if errors.status == 403:  # a wrong password: say so next to the password field
+            errors.errors = {"password": [errors.message]}
+        return render_template("console/ae_review.html", events=_unsigned(g.actor), errors=errors.errors,
+                               error_message=errors.message, error_event=event_id), errors.status
+    flash(_("Signed: %(term)s.", term=event.ctcae_term), "success")
+    return redirect(url_for("console.ae_review"))
+
+
+@bp.route("/reports")
+@console_requires(Capability.VIEW_SAFETY_REPORT)
+def reports():
+    cutoff = resolve_cutoff(utcnow(), None)
+    return render_template("console/reports.html", cutoff=cutoff, safety=safety_report(g.actor, cutoff))
+
+
+@bp.route("/reports/<any(km, swimmer):name>.png")
+@console_requires(Capability.VIEW_REPORTS)
+def figure(name):
+    """The API's figures for the signed-in user (the browser sends the session, not a token)."""
+    cutoff = resolve_cutoff(utcnow(), None)
+    if name == "km":
+        endpoint = request.args.get("curve", "os")
+        if endpoint not in efficacy.ENDPOINTS:
+            abort(404)
+        data = efficacy.km_image(g.actor, cutoff, endpoint, "png", None)
+    else:
+        data = efficacy.swimmer_image(g.actor, cutoff, "png", None, 60)
+    return Response(data, mimetype="image/png", headers={"Cache-Control": "no-store"})

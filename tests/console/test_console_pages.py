@@ -1,0 +1,199 @@
+"""The console through a browser-like client: sign-in, the day view, a visit completed through
+the same service as the API, stale edits and form errors shown beside the field, alerts."""
+import re
+
+from tests.conftest import PASSWORD
+
+
+def test_login_page_is_chinese_by_default_and_needs_no_external_assets(app):
+    page = app.test_client().get("/console/login")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "登录" in text and 'lang="zh-CN"' in text
+    assert not re.search(r'(src|href)="(https?:)?//', text)
+
+
+def test_wrong_password_shows_a_message_and_no_session(browser, make_user):
+    make_user("nurse-web", "nurse")
+    response = browser.login("nurse-web", "wrong password here")
+    assert response.status_code == 401 and "Wrong username or password." in browser.text
+    assert browser.get("/console/").status_code == 302
+
+
+def test_a_login_form_without_its_csrf_token_is_refused(app, make_user):
+    make_user("nurse-web", "nurse")
+    client = app.test_client()
+    response = client.post("/console/login", data={"username": "nurse-web", "password": PASSWORD})
+    assert response.status_code == 400 and "此表单已过期" in response.get_data(as_text=True)
+
+
+def test_the_day_view_lists_todays_visits_and_hides_cancelled(console_nurse, enroll, nurse):
+    patient = enroll()
+    visits = {v["code"]: v for v in nurse.get(f"/api/v1/patients/{patient['id']}/visits").get_json()["items"]}
+    today = [v for v in visits.values() if v["scheduled_date"] == "2026-03-02"]
+    nurse.post(f"/api/v1/visits/{today[0]['id']}/cancel", json={"reason": "patient unwell"})
+    page = console_nurse.get("/console/")
+    assert page.status_code == 200
+    assert patient["study_id"] in console_nurse.text and today[1]["code"] in console_nurse.text
+    assert f">{today[0]['code']}<" not in console_nurse.text and "Show 1 cancelled" in console_nurse.text
+    console_nurse.get("/console/?cancelled=1")
+    assert f">{today[0]['code']}<" in console_nurse.text
+
+
+def test_completing_a_visit_goes_through_the_service_and_is_audited(console_nurse, enroll, nurse):
+    from app.extensions import db
+    from app.models import AuditEntry, Visit
+
+    patient = enroll()
+    visit = next(v for v in nurse.get(f"/api/v1/patients/{patient['id']}/visits").get_json()["items"]
+                 if v["kind"] == "sintilimab" and v["scheduled_date"] == "2026-03-02")
+    console_nurse.get(f"/console/patients/{patient['id']}")
+    response = console_nurse.post(f"/console/visits/{visit['id']}/complete",
+                                  {"version": visit["version"], "actual_date": "2026-03-02", "dose_mg": "200"})
+    assert response.status_code == 302
+    stored = db.session.get(Visit, visit["id"])
+    assert (stored.status, stored.dose_mg) == ("completed", 200.0)
+    entry = db.session.query(AuditEntry).filter_by(entity="visit", entity_id=str(visit["id"]),
+                                                   action="visit:complete").one()
+    assert entry.actor == "nurse-web"
+    console_nurse.get(f"/console/patients/{patient['id']}")
+    assert "recorded as done" in console_nurse.text
+
+
+def test_a_stale_edit_from_a_second_tablet_is_refused_with_a_clear_message(console_nurse, enroll, nurse):
+    patient = enroll()
+    visit = next(v for v in nurse.get(f"/api/v1/patients/{patient['id']}/visits").get_json()["items"]
+                 if v["kind"] == "sintilimab" and v["scheduled_date"] == "2026-03-02")
+    console_nurse.get(f"/console/patients/{patient['id']}")  # tablet 1 loads the page
+    moved = nurse.post(f"/api/v1/visits/{visit['id']}/complete", json={"actual_date": "2026-03-02"})
+    assert moved.status_code == 200  # tablet 2 (the API) completes it first
+    response = console_nurse.post(f"/console/visits/{visit['id']}/complete",
+                                  {"version": visit["version"], "actual_date": "2026-03-02"})
+    assert response.status_code == 412 and "Someone else changed this visit" in console_nurse.text
+    assert "Traceback" not in console_nurse.text
+
+
+def test_form_errors_are_shown_beside_the_field_and_keep_what_was_typed(console_nurse, enroll, nurse):
+    patient = enroll()
+    visit = next(v for v in nurse.get(f"/api/v1/patients/{patient['id']}/visits").get_json()["items"]
+                 if v["kind"] == "sintilimab" and v["scheduled_date"] == "2026-03-02")
+    console_nurse.get(f"/console/patients/{patient['id']}")
+    response = console_nurse.post(f"/console/visits/{visit['id']}/complete",
+                                  {"version": visit["version"], "actual_date": "2026-03-02", "dose_mg": "-5"})
+    assert response.status_code == 422
+    assert 'id="dose_mg-error"' in console_nurse.text and 'value="-5"' in console_nurse.text
+    assert 'aria-invalid="true"' in console_nurse.text
+
+
+def test_a_form_posted_after_the_session_expired_is_kept_through_login(app, make_user, enroll, nurse, clock):
+    from datetime import timedelta
+
+    from tests.console.conftest import Browser
+
+    patient = enroll()
+    visit = next(v for v in nurse.get(f"/api/v1/patients/{patient['id']}/visits").get_json()["items"]
+                 if v["kind"] == "sintilimab" and v["scheduled_date"] == "2026-03-02")
+    make_user("nurse-web", "nurse")
+    tablet = Browser(app.test_client())
+    tablet.login("nurse-web")
+    page_path = f"/console/patients/{patient['id']}"
+    tablet.get(page_path)
+    clock.set(clock.now() + timedelta(hours=9))  # the token (8 h) expired while the form was open
+    response = tablet.post(f"/console/visits/{visit['id']}/complete",
+                           {"version": visit["version"], "actual_date": "2026-03-01", "dose_mg": "190"},
+                           referrer=f"http://localhost{page_path}")
+    assert response.status_code == 302 and "/console/login" in response.headers["Location"]
+    tablet.get(response.headers["Location"])
+    response = tablet.post(response.headers["Location"], {"username": "nurse-web", "password": PASSWORD})
+    assert response.headers["Location"].endswith(page_path)
+    tablet.get(page_path)
+    assert 'value="2026-03-01"' in tablet.text and 'value="190"' in tablet.text
+
+
+def test_alerts_are_acknowledged_with_a_note(console_nurse, open_alert):
+    from app.extensions import db
+    from app.models import Alert
+
+    console_nurse.get("/console/alerts")
+    assert "Fever" in console_nurse.text and "39.6" in console_nurse.text
+    response = console_nurse.post(f"/console/alerts/{open_alert.id}/acknowledge",
+                                  {"version": open_alert.version, "note": "Called the patient; coming in today."})
+    assert response.status_code == 302
+    db.session.expire_all()
+    alert = db.session.get(Alert, open_alert.id)
+    assert alert.status == "acknowledged" and alert.acknowledgement_note.startswith("Called the patient")
+
+
+def test_a_role_without_the_capability_gets_a_page_not_a_trace(browser, make_user):
+    make_user("stat-web", "statistician")
+    browser.login("stat-web")
+    assert browser.get("/console/").headers["Location"].endswith("/console/reports")
+    response = browser.get("/console/alerts")
+    assert response.status_code == 403 and "Your role cannot open this page." in browser.text
+
+
+def test_other_sites_patients_are_not_found(console_nurse, login, enroll):
+    from tests.support.factories import patient_body, screening_body
+
+    admin = login("admin", "root")
+    admin.post("/api/v1/sites", json={"code": "SH", "name": "Shanghai", "timezone": "Asia/Shanghai",
+                                      "phone": "+862100000000"})
+    other = login("coordinator", "coord-sh", site_code="SH")
+    screening = other.post("/api/v1/screenings", json=screening_body(site="SH")).get_json()
+    patient = other.post("/api/v1/patients", json=patient_body(screening["id"])).get_json()
+    response = console_nurse.get(f"/console/patients/{patient['id']}")
+    assert response.status_code == 404 and patient["study_id"] not in console_nurse.text
+
+
+def test_logout_revokes_the_token(console_nurse):
+    console_nurse.get("/console/")
+    console_nurse.post("/console/logout")
+    assert console_nurse.get("/console/").status_code == 302
+
+
+def test_every_message_has_its_chinese_text_and_the_catalogue_is_compiled():
+    from pathlib import Path
+
+    from babel.messages.mofile import read_mo
+    from babel.messages.pofile import read_po
+
+    folder = Path("app/console/translations/zh/LC_MESSAGES")
+    catalog = read_po((folder / "messages.po").open("rb"))
+    untranslated = [m.id for m in catalog if m.id and not (m.string if isinstance(m.string, str) else all(m.string))]
+    assert not untranslated
+    compiled = read_mo((folder / "messages.mo").open("rb"))
+    key = lambda m: m.id if isinstance(m.id, str) else m.id[0]  # noqa: E731
+    assert {key(m) for m in compiled if m.id} == {key(m) for m in catalog if m.id}
+
+
+def test_an_investigator_signs_with_the_password_and_a_wrong_one_is_told_beside_the_field(browser, make_user,
+                                                                                          enroll, nurse):
+    from app.extensions import db
+    from app.models import AdverseEvent, AuditEntry
+
+    patient = enroll()
+    body = {"ctcae_term": "Nausea", "grade": 2, "onset_date": "2026-03-02", "serious": False,
+            "attribution": {"haic": "possible", "sintilimab": "unlikely", "procedure": "unrelated"},
+            "immune_related": False, "aesi": False}
+    event = nurse.post(f"/api/v1/patients/{patient['id']}/adverse-events", json=body).get_json()
+    make_user("dr-web", "investigator")
+    browser.login("dr-web")
+    browser.get("/console/adverse-events")
+    assert "Nausea" in browser.text
+    response = browser.post(f"/console/adverse-events/{event['id']}/sign", {"version": event["version"],
+                                                                             "password": "not my password"})
+    assert response.status_code == 403 and 'id="password-error"' in browser.text
+    response = browser.post(f"/console/adverse-events/{event['id']}/sign", {"version": event["version"],
+                                                                             "password": PASSWORD})
+    assert response.status_code == 302
+    assert db.session.get(AdverseEvent, event["id"]).signed_at is not None
+    assert db.session.query(AuditEntry).filter_by(action="sign_off", entity_id=str(event["id"])).one().actor == "dr-web"
+
+
+def test_reports_show_the_safety_summary_and_the_figures(browser, make_user):
+    make_user("coord-web", "coordinator")
+    browser.login("coord-web")
+    page = browser.get("/console/reports")
+    assert page.status_code == 200 and "any_ae" in browser.text
+    figure = browser.get("/console/reports/km.png?curve=pfs")
+    assert figure.status_code == 200 and figure.data.startswith(b"\x89PNG")
+    assert browser.get("/console/reports/km.png?curve=nope").status_code == 404
