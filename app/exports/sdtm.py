@@ -8,7 +8,7 @@ only: USUBJID = STUDYID-SITEID-study id; no names, initials or phone numbers eve
 from __future__ import annotations
 
 from app.adverse_events import flags
-from app.exports.datasets import CHAR, DATE, NUM, Dataset, Variable, iso, seq
+from app.exports.datasets import CHAR, NUM, Dataset, Variable, iso, seq
 
 STUDYID = "NCT06184841"
 TREATMENTS = {"haic": ("HAIC CHEMOTHERAPY", "INTRA-ARTERIAL"), "sintilimab": ("SINTILIMAB", "INTRAVENOUS")}
@@ -230,3 +230,56 @@ def build_pr(patients, visits) -> Dataset:
 
 def _sorted(rows, seq_name):
     return sorted(rows, key=lambda r: (r["USUBJID"], r[seq_name]))
+
+
+LB_TESTS = {  # our test code -> (LBTESTCD, LBTEST) per CDISC controlled terminology
+    "alt": ("ALT", "Alanine Aminotransferase"), "ast": ("AST", "Aspartate Aminotransferase"),
+    "alp": ("ALP", "Alkaline Phosphatase"), "ggt": ("GGT", "Gamma Glutamyl Transferase"),
+    "total_bilirubin": ("BILI", "Bilirubin"), "albumin": ("ALB", "Albumin"), "creatinine": ("CREAT", "Creatinine"),
+    "bun": ("BUN", "Blood Urea Nitrogen"), "wbc": ("WBC", "Leukocytes"), "anc": ("NEUT", "Neutrophils"),
+    "platelets": ("PLAT", "Platelets"), "hemoglobin": ("HGB", "Hemoglobin"), "pt": ("PT", "Prothrombin Time"),
+    "inr": ("INR", "Prothrombin Intl. Normalized Ratio"), "tsh": ("TSH", "Thyrotropin"),
+    "free_t4": ("T4FR", "Thyroxine, Free"), "hbv_dna": ("HBVDNA", "Hepatitis B Virus DNA"),
+}
+LB_VARS = (*_STD, _v("LBSEQ", "Sequence Number", NUM, integer=True), _v("LBTESTCD", "Lab Test or Examination Short Name"),
+           _v("LBTEST", "Lab Test or Examination Name"), _v("LBORRES", "Result or Finding in Original Units"),
+           _v("LBORRESU", "Original Units"), _v("LBORNRLO", "Reference Range Lower Limit in Orig Unit"),
+           _v("LBORNRHI", "Reference Range Upper Limit in Orig Unit"),
+           _v("LBSTRESN", "Numeric Result/Finding in Standard Units", NUM), _v("LBSTRESU", "Standard Units"),
+           _v("LBSTNRLO", "Reference Range Lower Limit-Std Units", NUM), _v("LBSTNRHI", "Reference Range Upper Limit-Std Units", NUM),
+           _v("LBTOXGR", "Standard Toxicity Grade"), _v("LBTOX", "Toxicity"), _v("LBBLFL", "Baseline Flag"),
+           _v("LBDTC", "Date/Time of Specimen Collection"), _v("LBDY", "Study Day of Specimen Collection", NUM, "days", True))
+
+
+def build_lb(patients, results, cutoff) -> Dataset:
+    """LB: every lab result collected by the cutoff, with its CTCAE v5.0 grade (LBTOXGR) and the
+    baseline flag (the last result on or before the day of the first dose, per test)."""
+    by_id = {p.id: p for p in patients}
+    kept = [r for r in results if r.patient_id in by_id and r.collected_on <= cutoff]
+    baselines = _lab_baselines(by_id, kept)
+    rows = [_lb_row(by_id[r.patient_id], r, r.id in baselines) for r in kept]
+    return Dataset("LB", "Laboratory Test Results", LB_VARS, _sorted(rows, "LBSEQ"))
+
+
+def _lab_baselines(by_id, results) -> set[int]:
+    latest: dict[tuple[int, str], object] = {}
+    for r in results:
+        first = by_id[r.patient_id].first_dose
+        if first is not None and r.collected_on <= first:
+            key = (r.patient_id, r.test)
+            if key not in latest or (r.collected_on, r.id) > (latest[key].collected_on, latest[key].id):
+                latest[key] = r
+    return {r.id for r in latest.values()}
+
+
+def _text_number(value) -> str | None:
+    return None if value is None else f"{value:g}"
+
+
+def _lb_row(p, r, baseline: bool) -> dict:
+    code, name = LB_TESTS.get(r.test, (r.test.upper()[:8], r.test))
+    return {"STUDYID": STUDYID, "DOMAIN": "LB", "USUBJID": usubjid(p), "LBSEQ": seq(r.id), "LBTESTCD": code,
+            "LBTEST": name, "LBORRES": _text_number(r.value), "LBORRESU": r.unit, "LBORNRLO": _text_number(r.lln),
+            "LBORNRHI": _text_number(r.uln), "LBSTRESN": r.value_si, "LBSTRESU": r.unit_si, "LBSTNRLO": r.lln_si,
+            "LBSTNRHI": r.uln_si, "LBTOXGR": None if r.grade is None else str(r.grade), "LBTOX": r.ctcae_term,
+            "LBBLFL": "Y" if baseline else None, "LBDTC": iso(r.collected_on), "LBDY": study_day(p.first_dose, r.collected_on)}

@@ -29,7 +29,8 @@ from app.adverse_events.safety_report import EventFacts
 from app.exports import adam, fhir, safety_tables, sdtm, sdtm_tumour, writers
 from app.extensions import db
 from app.followup.services import TREATMENT_ENDING
-from app.models import AdverseEvent, Patient, PatientEvent, Screening, Site, SymptomReport, TumorAssessment, Visit
+from app.models import (AdverseEvent, LabResult, Patient, PatientEvent, Screening, Site, SymptomReport, TumorAssessment,
+                        Visit)
 
 FORMATS = ("csv", "xpt", "dataset-json")
 # Events that dispose of a patient (DS) or end treatment; contacts are proofs of life, not dispositions.
@@ -169,6 +170,7 @@ def build_sdtm(scope: ExportScope, progress=None) -> list:
     builders = (
         lambda: sdtm.build_dm(patients), lambda: sdtm.build_ds(patients, events),
         lambda: sdtm.build_ex(patients, visits), lambda: ae, lambda: suppae,
+        lambda: sdtm.build_lb(patients, _lab_results(ids), scope.cutoff),
         lambda: sdtm.build_sv(patients, visits, scope.cutoff), lambda: sdtm.build_pr(patients, visits),
         lambda: sdtm_tumour.build_tu(patients, scans), lambda: sdtm_tumour.build_tr(patients, scans),
         lambda: sdtm_tumour.build_rs(patients, scans, assessments, scope.cutoff),
@@ -179,6 +181,10 @@ def build_sdtm(scope: ExportScope, progress=None) -> list:
         if progress:
             progress(index, len(builders), datasets[-1])
     return datasets
+
+
+def _lab_results(ids) -> list:
+    return db.session.scalars(select(LabResult).where(LabResult.patient_id.in_(ids)).order_by(LabResult.id)).all()
 
 
 def _scans(ids, cutoff) -> dict:

@@ -79,7 +79,7 @@ def _zip(response):
 @pytest.mark.parametrize("fmt", ["csv", "xpt", "dataset-json"])
 def test_sdtm_zip_has_every_domain_and_a_true_manifest(coordinator, trial, fmt):
     archive, manifest = _zip(coordinator.get(f"/api/v1/exports/sdtm?format={fmt}"))
-    assert set(manifest["datasets"]) == {"DM", "DS", "EX", "AE", "SUPPAE", "SV", "PR", "TU", "TR", "RS"}
+    assert set(manifest["datasets"]) == {"DM", "DS", "EX", "AE", "SUPPAE", "LB", "SV", "PR", "TU", "TR", "RS"}
     assert manifest["cutoff"] == "2026-03-02" and manifest["protocol_version"] and manifest["software"]["version"]
     for name, facts in manifest["files"].items():
         assert sha256(archive.read(name)).hexdigest() == facts["sha256"]
@@ -204,3 +204,23 @@ def test_every_export_is_audited_and_changes_no_clinical_data(coordinator, trial
     assert [e.entity_id for e in entries] == ["adsl", "adtte", "sdtm:xpt", "fhir"]
     assert entries[2].after["rows"]["DM"] == 5 and entries[0].after["cutoff"] == "2026-03-02"
     assert all(e.actor == "coordinator-bj" for e in entries)
+
+
+def test_lb_carries_each_result_with_its_ctcae_grade_and_baseline_flag(coordinator, trial):
+    """LB from the lab results: LBTOXGR is the result's CTCAE v5.0 grade; LBBLFL marks the last
+    result on or before the first dose (PROTOCOL.md baseline)."""
+    import csv
+
+    patient = trial[0]  # first dose on 2025-01-06
+    for day, platelets in (("2025-01-05", 180), ("2025-01-20", 60)):
+        body = {"collected_on": day, "results": [{"test": "platelets", "value": platelets, "unit": "10^9/L",
+                                                  "lln": 125}]}
+        response = coordinator.post(f"/api/v1/patients/{patient['id']}/lab-results", json=body)
+        assert response.status_code == 201, response.get_json()
+    archive, manifest = _zip(coordinator.get("/api/v1/exports/sdtm?format=csv"))
+    rows = list(csv.DictReader(io.StringIO(archive.read("lb.csv").decode("utf-8-sig"))))
+    assert manifest["datasets"]["LB"]["rows"] == 2
+    baseline, low = sorted(rows, key=lambda r: r["LBDTC"])
+    assert (baseline["LBTESTCD"], baseline["LBBLFL"], baseline["LBTOXGR"]) == ("PLAT", "Y", "0")
+    assert (low["LBSTRESN"], low["LBTOXGR"], low["LBTOX"], low["LBBLFL"]) == ("60", "2", "Platelet count decreased", "")
+    assert low["LBDY"] == "15"

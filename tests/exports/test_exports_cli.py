@@ -8,7 +8,7 @@ def test_sdtm_export_writes_a_zip_and_prints_progress(app, trial, tmp_path):
     out = tmp_path / "sdtm.zip"
     result = app.test_cli_runner().invoke(args=["export", "sdtm", "--out", str(out), "--format", "csv"])
     assert result.exit_code == 0, result.output
-    assert "[1/10] DM: 5 rows" in result.output  # click's runner shows stderr in the output
+    assert "[1/11] DM: 5 rows" in result.output  # click's runner shows stderr in the output
     manifest = json.loads(zipfile.ZipFile(io.BytesIO(out.read_bytes())).read("manifest.json"))
     assert manifest["datasets"]["AE"]["rows"] == 3
 
