@@ -32,7 +32,7 @@ def _browser_missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # not session: other modules drive their own Playwright (one per thread at a time)
 def chromium():
     reason = _browser_missing()
     if reason:

@@ -6,6 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
+from app.notifications.templates import RenderedSms
+
 pytestmark = [pytest.mark.postgres,
               pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="needs PostgreSQL")]
 
@@ -16,7 +18,7 @@ def test_rows_of_a_dead_dispatcher_are_requeued_before_the_lease(app, clock):
     from app.notifications import outbox
 
     for i in range(2):
-        outbox.enqueue(to_number="+8613800000001", body=f"m{i}", purpose="system", now=clock.now())
+        outbox.enqueue(to_number="+8613800000001", sms=RenderedSms(f"m{i}", None), purpose="system", now=clock.now())
     db.session.commit()
     alive_owner, dead_owner = 1234567, 7654321
     holder = db.engine.connect()  # a live dispatcher's lock, on its own session

@@ -83,6 +83,7 @@ def test_the_scheduler_wires_the_election(app):
     scheduler = build_scheduler(app, leader)
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert jobs["leader-election"].func == leader.ensure
-    assert jobs["outbox-sweep"].func.__wrapped__.__name__ == "sweep_outbox"
-    assert jobs["outbox-sweep"].func(app) is None  # not the leader: the job does nothing
+    assert jobs["outbox-sweep"].func.__wrapped__.__name__ == "run_job"  # every registered job, through the runner
+    assert jobs["outbox-sweep"].args[1] == "outbox-sweep"
+    assert jobs["outbox-sweep"].func(app, "outbox-sweep") is None  # not the leader: the job does nothing
     leader.engine.dispose()
