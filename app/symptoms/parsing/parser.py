@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.symptoms.parsing.assembly import Mention, assemble_mentions
+from app.symptoms.parsing.assembly import assemble_mentions
+from app.symptoms.parsing.mention import ParsedSymptom, freeze
 from app.symptoms.parsing.lexicon import Lexicon, load_lexicon
 from app.symptoms.parsing.matching import Event, assign_clauses, fuzzy_events, match_phrases
 from app.symptoms.parsing.readings import find_readings
@@ -22,23 +23,6 @@ SCALE_WORDS = {"zero": 0, "none": 0, "one": 1, "two": 2, "three": 3, "four": 4,
 UNIT_KINDS = frozenset({"temp_c", "temp_f", "temp_any", "count_unit", "score_unit"})
 # Latin-letter words Chinese texts use too: they say nothing about the language written in.
 SHARED_WORDS = frozenset({"ok", "okay", "ct", "mri", "pet", "hi", "bye", "thx", "x", "y", "n", "ps", "bp"})
-
-
-@dataclass(frozen=True)
-class ParsedSymptom:
-    """One symptom found in a message; scales are the PRO 0-4 scales, None when not said."""
-
-    ctcae_term: str
-    negated: bool = False
-    severity: int | None = None
-    frequency: int | None = None
-    interference: int | None = None
-    value: float | None = None
-    unit: str | None = None
-    matched_text: str = ""
-    red_flags: tuple[str, ...] = ()
-    count: int | None = None  # episodes the text counts (Vomiting, Diarrhea): "threw up twice" -> 2
-    baseline: float | None = None  # usual stools a day stated in the text ("normally 2 a day")
 
 
 @dataclass(frozen=True)
@@ -109,16 +93,6 @@ def _unknown_words(tokens: list[str], events: list[Event], lexicon: Lexicon) -> 
                  if i not in covered and is_latin_word(t) and t not in lexicon.known_words)
 
 
-def _freeze(mention: Mention) -> ParsedSymptom:
-    return ParsedSymptom(
-        ctcae_term=mention.term, negated=mention.negated, severity=mention.severity,
-        frequency=mention.frequency, interference=mention.interference, value=mention.value,
-        unit=mention.unit, matched_text=mention.matched_text,
-        red_flags=() if mention.negated else tuple(sorted(mention.red_flags)),
-        count=mention.count, baseline=mention.baseline,
-    )
-
-
 def parse_message(text: str, lexicon: Lexicon | None = None) -> ParseResult:
     """Symptoms, negations, scales, values and red flags in one patient message."""
     lexicon = lexicon or load_lexicon()
@@ -132,7 +106,7 @@ def parse_message(text: str, lexicon: Lexicon | None = None) -> ParseResult:
     no_items = not mentions
     zh, en, english_only = _script_counts(tokens, events)
     return ParseResult(
-        items=tuple(_freeze(m) for m in mentions),
+        items=tuple(freeze(m) for m in mentions),
         language=_language(zh, english_only),
         mixed=bool(zh and en),
         bare_number=bare_number,
