@@ -77,3 +77,48 @@ def figure(name):
     else:
         data = efficacy.swimmer_image(g.actor, cutoff, "png", None, 60)
     return Response(data, mimetype="image/png", headers={"Cache-Control": "no-store"})
+
+
+EXPORTS = {  # what → (build, format, file suffix, mimetype)
+    "adsl": ("adsl", "csv"), "adtte": ("adtte", "csv"),
+    "sdtm-csv": ("sdtm", "csv"), "sdtm-xpt": ("sdtm", "xpt"), "sdtm-dataset-json": ("sdtm", "dataset-json"),
+}
+
+
+@bp.route("/exports/<what>")
+@console_requires(Capability.EXPORT_DATA)
+def export(what):
+    """The statistician's downloads through the session: the same builders, packaging and audit
+    entry as GET /api/v1/exports/* (today's cutoff, every site the user may see)."""
+    from app.exports import services as exports, writers
+
+    if what not in EXPORTS:
+        abort(404)
+    now = utcnow()
+    scope = exports.ExportScope(g.actor, now, exports.resolve_export_cutoff(now, None), None)
+    name, fmt = EXPORTS[what]
+    if name == "sdtm":
+        data, manifest = exports.package(exports.build_sdtm(scope), fmt, scope)
+        exports.audit_export(scope, f"sdtm:{fmt}", {k: v["rows"] for k, v in manifest["datasets"].items()})
+        return _download(data, "application/zip", f"sdtm_{fmt}_{scope.cutoff.isoformat()}.zip")
+    dataset = getattr(exports, f"build_{name}")(scope)
+    exports.audit_export(scope, name, {dataset.name: len(dataset.rows)})
+    return _download(writers.dataset_csv(dataset), "text/csv; charset=utf-8", f"{name}_{scope.cutoff.isoformat()}.csv")
+
+
+@bp.route("/reports/safety.xlsx")
+@console_requires(Capability.VIEW_SAFETY_REPORT)
+def safety_xlsx():
+    """The report-ready safety tables (one sheet per table), as GET /api/v1/reports/safety.xlsx."""
+    from app.exports import safety_tables, services as exports
+
+    now = utcnow()
+    scope = exports.ExportScope(g.actor, now, exports.resolve_export_cutoff(now, None), None)
+    return _download(safety_tables.tables_xlsx(exports.safety_tables_in_scope(scope)),
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     f"safety_tables_{scope.cutoff.isoformat()}.xlsx")
+
+
+def _download(data: bytes, mimetype: str, filename: str) -> Response:
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                                                      "Cache-Control": "no-store"})

@@ -197,3 +197,30 @@ def test_reports_show_the_safety_summary_and_the_figures(browser, make_user):
     figure = browser.get("/console/reports/km.png?curve=pfs")
     assert figure.status_code == 200 and figure.data.startswith(b"\x89PNG")
     assert browser.get("/console/reports/km.png?curve=nope").status_code == 404
+
+
+def test_a_statistician_downloads_the_exports_from_the_reports_page(browser, make_user):
+    import io
+    import zipfile
+
+    from app.extensions import db
+    from app.models import AuditEntry
+
+    make_user("stat-web", "statistician")
+    browser.login("stat-web")
+    page = browser.get("/console/reports")
+    assert "SDTM (SAS XPT v5, zip)" in browser.text and "Safety tables (XLSX)" in browser.text
+    adsl = browser.get("/console/exports/adsl")
+    assert adsl.status_code == 200 and adsl.data.startswith("\ufeff".encode())
+    sdtm = browser.get("/console/exports/sdtm-xpt")
+    assert "manifest.json" in zipfile.ZipFile(io.BytesIO(sdtm.data)).namelist()
+    assert browser.get("/console/reports/safety.xlsx").data[:2] == b"PK"
+    assert browser.get("/console/exports/nope").status_code == 404
+    assert [e.entity_id for e in db.session.query(AuditEntry).filter_by(action="export")] == ["adsl", "sdtm:xpt"]
+    assert page.status_code == 200
+
+
+def test_a_nurse_has_no_export_links(console_nurse):
+    console_nurse.get("/console/reports")
+    assert "ADSL" not in console_nurse.text
+    assert console_nurse.get("/console/exports/adsl").status_code == 403
