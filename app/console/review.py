@@ -23,7 +23,7 @@ from app.console.views import _posted_version, bp
 from app.efficacy import services as efficacy
 from app.efficacy.services import resolve_cutoff
 from app.extensions import db
-from app.models import AdverseEvent
+from app.models import AdverseEvent, Message, Patient
 
 
 def _unsigned(actor):
@@ -122,3 +122,45 @@ def safety_xlsx():
 def _download(data: bytes, mimetype: str, filename: str) -> Response:
     return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"',
                                                       "Cache-Control": "no-store"})
+
+
+@bp.route("/messages/unmatched")
+@console_requires(Capability.MANAGE_MESSAGES)
+def unmatched_messages():
+    """Texts from numbers that belong to no patient (a relative's phone): read, then assign."""
+    return render_template("console/unmatched.html", messages=_unmatched(), errors={}, error_message_id=None,
+                           patients=_patients_for_assignment())
+
+
+def _unmatched():
+    statement = scope_to_site(select(Message).where(Message.direction == "inbound", Message.patient_id.is_(None)),
+                              g.actor, Message.site_id)
+    return db.session.scalars(statement.order_by(Message.id.desc()).limit(200)).all()
+
+
+def _patients_for_assignment():
+    return db.session.scalars(scope_to_site(select(Patient), g.actor, Patient.site_id).order_by(Patient.study_id)).all()
+
+
+@bp.route("/messages/<int:message_id>/assign", methods=["POST"])
+@console_requires(Capability.MANAGE_MESSAGES)
+def assign_message(message_id):
+    """The text joins the chosen patient's messages and is processed as theirs (the API's service)."""
+    from app.notifications import inbound
+
+    message = db.session.get(Message, message_id)
+    if message is None or message.site_id is not None and not (g.actor.is_admin or g.actor.site_id == message.site_id):
+        abort(404)
+    raw = request.form.get("patient_id", "")
+    patient = db.session.get(Patient, int(raw)) if raw.isdigit() else None
+    try:
+        if patient is None or not (g.actor.is_admin or g.actor.site_id == patient.site_id):
+            raise FormErrors({"patient_id": [_("Choose one of the site's patients.")]})
+        inbound.assign(g.actor, utcnow(), message, patient)
+    except (FormErrors, ValueError) as exc:
+        db.session.rollback()
+        errors = exc.errors if isinstance(exc, FormErrors) else {"patient_id": [str(exc)]}
+        return render_template("console/unmatched.html", messages=_unmatched(), errors=errors,
+                               error_message_id=message_id, patients=_patients_for_assignment()), 422
+    flash(_("The message now belongs to %(study_id)s.", study_id=patient.study_id), "success")
+    return redirect(url_for("console.unmatched_messages"))

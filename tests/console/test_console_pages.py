@@ -224,3 +224,28 @@ def test_a_nurse_has_no_export_links(console_nurse):
     console_nurse.get("/console/reports")
     assert "ADSL" not in console_nurse.text
     assert console_nurse.get("/console/exports/adsl").status_code == 403
+
+
+def test_a_coordinator_assigns_a_relatives_text_to_the_patient(browser, make_user, enroll, site):
+    from app.extensions import db
+    from app.models import Message
+    from tests.conftest import FROZEN_NOW
+
+    patient = enroll()
+    text = Message(direction="inbound", site_id=site.id, to_number=site.phone, from_number="+8613911112222",
+                   body="我是她女儿，妈妈今天拉肚子5次", purpose="unknown_sender", status="received",
+                   received_at=FROZEN_NOW, provider_sid="SMrelative1")
+    db.session.add(text)
+    db.session.commit()
+    make_user("coord-web", "coordinator")
+    browser.login("coord-web")
+    browser.get("/console/messages/unmatched")
+    assert "妈妈今天拉肚子5次" in browser.text
+    response = browser.post(f"/console/messages/{text.id}/assign", {"patient_id": ""})
+    assert response.status_code == 422 and 'id="patient_id-error"' in browser.text
+    response = browser.post(f"/console/messages/{text.id}/assign", {"patient_id": str(patient["id"])})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Message, text.id).patient_id == patient["id"]
+    browser.get("/console/messages/unmatched")
+    assert "妈妈今天拉肚子5次" not in browser.text
