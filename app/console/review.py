@@ -164,3 +164,39 @@ def assign_message(message_id):
                                error_message_id=message_id, patients=_patients_for_assignment()), 422
     flash(_("The message now belongs to %(study_id)s.", study_id=patient.study_id), "success")
     return redirect(url_for("console.unmatched_messages"))
+
+
+@bp.route("/follow-up")
+@console_requires(Capability.FOLLOW_UP)
+def follow_up():
+    """The follow-up worklist (most urgent first) with phone numbers and a call-outcome form per row."""
+    return _worklist_page()
+
+
+def _worklist_page(errors=None, error_patient=None, message=None, status=200):
+    from app.followup.services import follow_up_worklist
+
+    rows = follow_up_worklist(g.actor, utcnow())
+    phones = dict(db.session.execute(select(Patient.id, Patient.phone).where(
+        Patient.id.in_([r["patient_id"] for r in rows]))).all()) if rows else {}
+    return render_template("console/follow_up.html", rows=rows, phones=phones, errors=errors or {},
+                           error_patient=error_patient, error_message=message), status
+
+
+@bp.route("/follow-up/<int:patient_id>/contacts", methods=["POST"])
+@console_requires(Capability.FOLLOW_UP)
+def record_contact(patient_id):
+    """A call's outcome through the follow-up service (proof of life, or a reported death's task)."""
+    from app.followup.schemas import ContactCreateSchema
+    from app.followup.services import record_contact as record
+
+    patient = load_visible(Patient, patient_id, g.actor, what="patient")
+    try:
+        args = parse(ContactCreateSchema(), request.form)
+        record(g.actor, utcnow(), patient, **args)
+    except (Problem, FormErrors) as exc:
+        errors = exc if isinstance(exc, FormErrors) else from_problem(exc)
+        db.session.rollback()
+        return _worklist_page(errors.errors, patient_id, errors.message, errors.status)
+    flash(_("Contact with %(study_id)s recorded.", study_id=patient.study_id), "success")
+    return redirect(url_for("console.follow_up"))

@@ -24,3 +24,6 @@ MESSAGE_STATUSES = [N_("queued"), N_("sending"), N_("sent"), N_("delivered"), N_
 ALERT_KINDS = [N_("symptom"), N_("confirm_progression"), N_("record_death"), N_("unmatched_message"),
                N_("opted_out"), N_("lab_hold"), N_("sae_deadline"), N_("unreachable"), N_("inbox_failure"),
                N_("urgent_reply_late")]
+CONTACT_CHANNELS = [N_("phone"), N_("clinic"), N_("home_visit"), N_("other")]
+CONTACT_OUTCOMES = [N_("reached"), N_("informant_confirmed_alive"), N_("no_answer"), N_("message_left"),
+                    N_("wrong_number"), N_("refused"), N_("reported_deceased")]

@@ -249,3 +249,22 @@ def test_a_coordinator_assigns_a_relatives_text_to_the_patient(browser, make_use
     assert db.session.get(Message, text.id).patient_id == patient["id"]
     browser.get("/console/messages/unmatched")
     assert "妈妈今天拉肚子5次" not in browser.text
+
+
+def test_the_follow_up_worklist_shows_phones_and_records_a_call(browser, make_user, enroll):
+    from app.extensions import db
+    from app.models import ContactAttempt
+
+    patient = enroll()
+    make_user("coord-web", "coordinator")
+    browser.login("coord-web")
+    browser.get("/console/follow-up")
+    assert patient["study_id"] in browser.text and f'href="tel:{patient["phone"]}"' in browser.text
+    response = browser.post(f"/console/follow-up/{patient['id']}/contacts", {"channel": "phone", "outcome": "nonsense"})
+    assert response.status_code == 422 and 'id="outcome-error"' in browser.text  # beside the field, worklist kept
+    assert patient["study_id"] in browser.text
+    response = browser.post(f"/console/follow-up/{patient['id']}/contacts",
+                            {"channel": "phone", "outcome": "reached", "notes": "家属接听，患者一切好"})
+    assert response.status_code == 302
+    attempt = db.session.query(ContactAttempt).one()
+    assert (attempt.outcome, attempt.notes) == ("reached", "家属接听，患者一切好")
