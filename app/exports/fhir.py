@@ -3,8 +3,9 @@
 Resources: ResearchStudy; per patient a Patient pseudonymised by study id (no name, no
 phone, no birth date — only sex and birth year, which ADSL's AGE already implies),
 ResearchSubject, an Encounter per completed visit, an AdverseEvent per AE coded with CTCAE
-v5.0 and MedDRA (grade as severity extension-free text in `severity`), and an Observation
-per patient-reported symptom item (category "survey", the patient's grade in
+v5.0 and MedDRA (grade as severity extension-free text in `severity`), an Observation per lab
+result (SI value, reference range, CTCAE grade as interpretation) and an Observation per
+patient-reported symptom item (category "survey", the patient's grade in
 valueInteger). R4B is the R4 technical correction (4.3.0); its JSON is valid R4.
 """
 from __future__ import annotations
@@ -88,7 +89,26 @@ def symptom_observation(p, report, item) -> dict:
     return resource
 
 
-def bundle(patients, visits, adverse_events, grades: dict, symptom_reports, timestamp: str) -> dict:
+def lab_observation(p, result) -> dict:
+    """A lab result as an Observation (category laboratory): the value in its SI unit, the
+    reference range, and the CTCAE v5.0 grade as an interpretation when the test has one."""
+    resource = {"resourceType": "Observation", "id": f"lab-{result.id}", "status": "final",
+                "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                                          "code": "laboratory", "display": "Laboratory"}]}],
+                "code": {"text": result.test}, "subject": _ref("Patient", p.study_id.lower()),
+                "effectiveDateTime": result.collected_on.isoformat(),
+                "valueQuantity": {"value": float(result.value_si), "unit": result.unit_si}}
+    limits = {key: {"value": float(value), "unit": result.unit_si}
+              for key, value in (("low", result.lln_si), ("high", result.uln_si)) if value is not None}
+    if limits:
+        resource["referenceRange"] = [limits]
+    if result.grade is not None and result.ctcae_term:
+        resource["interpretation"] = [{"coding": [{"system": CTCAE_SYSTEM, "code": f"grade-{result.grade}"}],
+                                       "text": f"{result.ctcae_term}, CTCAE grade {result.grade}"}]
+    return resource
+
+
+def bundle(patients, visits, adverse_events, grades: dict, symptom_reports, timestamp: str, lab_results=()) -> dict:
     """A `collection` Bundle of everything above; `grades` maps AE id → grade at the cutoff."""
     by_id = {p.id: p for p in patients}
     resources = [study_resource()]
@@ -100,6 +120,7 @@ def bundle(patients, visits, adverse_events, grades: dict, symptom_reports, time
                   if e.patient_id in by_id and e.id in grades]
     resources += [symptom_observation(by_id[r.patient_id], r, item) for r in symptom_reports
                   if r.patient_id in by_id for item in r.items]
+    resources += [lab_observation(by_id[r.patient_id], r) for r in lab_results if r.patient_id in by_id]
     return {"resourceType": "Bundle", "type": "collection", "timestamp": timestamp,
             "identifier": {"system": STUDY_ID_SYSTEM, "value": f"{STUDYID}-{timestamp}"},
             "entry": [_entry(r) for r in resources]}

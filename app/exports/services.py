@@ -270,8 +270,9 @@ def build_fhir(scope: ExportScope) -> dict:
     reports = [r for r in db.session.scalars(select(SymptomReport).where(SymptomReport.patient_id.in_(ids))
                                              .order_by(SymptomReport.id))
                if local_date(r.received_at, current_app.config["SITE_TIMEZONE"]) <= scope.cutoff]
+    labs = [r for r in _lab_results(ids) if r.collected_on <= scope.cutoff]
     return fhir.bundle(patients, visits, aes, {k: v for k, v in grades.items() if v is not None}, reports,
-                       scope.now.isoformat(timespec="seconds"))
+                       scope.now.isoformat(timespec="seconds"), labs)
 
 
 def safety_tables_in_scope(scope: ExportScope) -> list:

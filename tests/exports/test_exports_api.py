@@ -224,3 +224,15 @@ def test_lb_carries_each_result_with_its_ctcae_grade_and_baseline_flag(coordinat
     assert (baseline["LBTESTCD"], baseline["LBBLFL"], baseline["LBTOXGR"]) == ("PLAT", "Y", "0")
     assert (low["LBSTRESN"], low["LBTOXGR"], low["LBTOX"], low["LBBLFL"]) == ("60", "2", "Platelet count decreased", "")
     assert low["LBDY"] == "15"
+
+
+def test_fhir_bundle_has_lab_observations_with_their_grade(coordinator, trial):
+    from app.exports.fhir import validate_bundle
+
+    body = {"collected_on": "2025-01-20", "results": [{"test": "platelets", "value": 60, "unit": "10^9/L", "lln": 125}]}
+    assert coordinator.post(f"/api/v1/patients/{trial[0]['id']}/lab-results", json=body).status_code == 201
+    document = coordinator.get("/api/v1/exports/fhir").get_json()
+    validate_bundle(document)
+    [lab] = [e["resource"] for e in document["entry"] if e["resource"]["id"].startswith("lab-")]
+    assert lab["category"][0]["coding"][0]["code"] == "laboratory" and lab["valueQuantity"]["value"] == 60.0
+    assert lab["interpretation"][0]["text"] == "Platelet count decreased, CTCAE grade 2"
