@@ -14,6 +14,7 @@ from app.adverse_events.reporting import safety_report
 from app.adverse_events.schemas import SignOffSchema
 from app.common.access import load_visible, scope_to_site
 from app.common.clock import utcnow
+from app.common.downloads import attachment
 from app.common.etag import check_version
 from app.common.permissions import Capability
 from app.common.problems import Problem
@@ -79,7 +80,7 @@ def figure(name):
     return Response(data, mimetype="image/png", headers={"Cache-Control": "no-store"})
 
 
-EXPORTS = {  # what → (build, format, file suffix, mimetype)
+EXPORTS = {  # what → (dataset, format)
     "adsl": ("adsl", "csv"), "adtte": ("adtte", "csv"),
     "sdtm-csv": ("sdtm", "csv"), "sdtm-xpt": ("sdtm", "xpt"), "sdtm-dataset-json": ("sdtm", "dataset-json"),
 }
@@ -98,12 +99,10 @@ def export(what):
     scope = exports.ExportScope(g.actor, now, exports.resolve_export_cutoff(now, None), None)
     name, fmt = EXPORTS[what]
     if name == "sdtm":
-        data, manifest = exports.package(exports.build_sdtm(scope), fmt, scope)
-        exports.audit_export(scope, f"sdtm:{fmt}", {k: v["rows"] for k, v in manifest["datasets"].items()})
-        return _download(data, "application/zip", f"sdtm_{fmt}_{scope.cutoff.isoformat()}.zip")
-    dataset = getattr(exports, f"build_{name}")(scope)
-    exports.audit_export(scope, name, {dataset.name: len(dataset.rows)})
-    return _download(writers.dataset_csv(dataset), "text/csv; charset=utf-8", f"{name}_{scope.cutoff.isoformat()}.csv")
+        data, _manifest = exports.export_sdtm(scope, fmt)
+        return attachment(data, "application/zip", f"sdtm_{fmt}_{scope.cutoff.isoformat()}.zip")
+    dataset = exports.export_analysis(scope, name)
+    return attachment(writers.dataset_csv(dataset), "text/csv; charset=utf-8", f"{name}_{scope.cutoff.isoformat()}.csv")
 
 
 @bp.route("/reports/safety.xlsx")
@@ -114,14 +113,9 @@ def safety_xlsx():
 
     now = utcnow()
     scope = exports.ExportScope(g.actor, now, exports.resolve_export_cutoff(now, None), None)
-    return _download(safety_tables.tables_xlsx(exports.safety_tables_in_scope(scope)),
+    return attachment(safety_tables.tables_xlsx(exports.safety_tables_in_scope(scope)),
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      f"safety_tables_{scope.cutoff.isoformat()}.xlsx")
-
-
-def _download(data: bytes, mimetype: str, filename: str) -> Response:
-    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                                                      "Cache-Control": "no-store"})
 
 
 @bp.route("/messages/unmatched")

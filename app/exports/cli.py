@@ -66,13 +66,10 @@ def _day(value):
 @click.option("--format", "fmt", type=click.Choice(["csv", "xpt", "dataset-json"]), default="csv")
 def sdtm_command(cutoff, site, out, fmt):
     """A zip of the SDTM-like domains with manifest.json."""
-    from app.exports.services import audit_export, build_sdtm, package
+    from app.exports.services import export_sdtm
 
     def action():
-        scope = _scope(_day(cutoff), site)
-        data, manifest = package(build_sdtm(scope, progress=_progress), fmt, scope)
-        audit_export(scope, f"sdtm:{fmt}", {k: v["rows"] for k, v in manifest["datasets"].items()})
-        return data, manifest
+        return export_sdtm(_scope(_day(cutoff), site), fmt, progress=_progress)
 
     data, manifest = _run(action)
     out.write_bytes(data)
@@ -88,10 +85,7 @@ def _analysis_command(name):
         from app.exports import services, writers
 
         def action():
-            scope = _scope(_day(cutoff), site)
-            dataset = getattr(services, f"build_{name}")(scope)
-            services.audit_export(scope, name, {dataset.name: len(dataset.rows)})
-            return dataset
+            return services.export_analysis(_scope(_day(cutoff), site), name)
 
         dataset = _run(action)
         out.write_bytes(writers.dataset_csv(dataset))
@@ -111,13 +105,10 @@ _analysis_command("adtte")
 @_out
 def fhir_command(cutoff, site, out):
     """The study as a FHIR R4 collection Bundle (JSON)."""
-    from app.exports.services import audit_export, build_fhir
+    from app.exports.services import export_fhir
 
     def action():
-        scope = _scope(_day(cutoff), site)
-        document = build_fhir(scope)
-        audit_export(scope, "fhir", {"entries": len(document["entry"])})
-        return document
+        return export_fhir(_scope(_day(cutoff), site))
 
     document = _run(action)
     out.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")

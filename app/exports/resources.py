@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 from app.auth.services import find_site
 from app.common.access import require_own_site
 from app.common.auth_context import requires
+from app.common.downloads import attachment
 from app.common.clock import utcnow
 from app.common.permissions import Capability
 from app.exports import safety_tables, services, writers
@@ -29,17 +30,11 @@ def _scope(args) -> services.ExportScope:
     return services.ExportScope(g.actor, now, services.resolve_export_cutoff(now, args.get("cutoff")), site)
 
 
-def _download(data: bytes, mimetype: str, filename: str) -> Response:
-    return Response(data, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
-
-
-def _analysis(args, name: str, build, fmt: str):
+def _analysis(args, name: str, fmt: str):
     scope = _scope(args)
-    dataset = build(scope)
-    services.audit_export(scope, name, {dataset.name: len(dataset.rows)})
+    dataset = services.export_analysis(scope, name)
     if fmt == "csv":
-        return _download(writers.dataset_csv(dataset), CSV, f"{name}_{scope.cutoff.isoformat()}.csv")
+        return attachment(writers.dataset_csv(dataset), CSV, f"{name}_{scope.cutoff.isoformat()}.csv")
     return {"cutoff": scope.cutoff.isoformat(), "items": [dict(zip(dataset.names, writers.json_values(dataset, row)))
                                                           for row in dataset.rows]}
 
@@ -49,7 +44,7 @@ def _analysis(args, name: str, build, fmt: str):
 @blp.arguments(DatasetArgs, location="query")
 @blp.alt_response(200, description="ADSL as JSON: {cutoff, items: [...]} with CDISC variable names")
 def adsl(args):
-    return _analysis(args, "adsl", services.build_adsl, "json")
+    return _analysis(args, "adsl", "json")
 
 
 @blp.route("/exports/adsl.csv", methods=["GET"])
@@ -57,7 +52,7 @@ def adsl(args):
 @blp.arguments(DatasetArgs, location="query")
 @blp.alt_response(200, description="ADSL as CSV (UTF-8 with BOM)")
 def adsl_csv(args):
-    return _analysis(args, "adsl", services.build_adsl, "csv")
+    return _analysis(args, "adsl", "csv")
 
 
 @blp.route("/exports/adtte", methods=["GET"])
@@ -65,7 +60,7 @@ def adsl_csv(args):
 @blp.arguments(DatasetArgs, location="query")
 @blp.alt_response(200, description="ADTTE as JSON: one item per patient × PARAMCD")
 def adtte(args):
-    return _analysis(args, "adtte", services.build_adtte, "json")
+    return _analysis(args, "adtte", "json")
 
 
 @blp.route("/exports/adtte.csv", methods=["GET"])
@@ -73,7 +68,7 @@ def adtte(args):
 @blp.arguments(DatasetArgs, location="query")
 @blp.alt_response(200, description="ADTTE as CSV (UTF-8 with BOM)")
 def adtte_csv(args):
-    return _analysis(args, "adtte", services.build_adtte, "csv")
+    return _analysis(args, "adtte", "csv")
 
 
 @blp.route("/exports/sdtm", methods=["GET"])
@@ -82,10 +77,8 @@ def adtte_csv(args):
 @blp.alt_response(200, description="A zip of SDTM-like domains (csv, xpt or dataset-json) with manifest.json")
 def sdtm(args):
     scope = _scope(args)
-    datasets = services.build_sdtm(scope)
-    data, manifest = services.package(datasets, args["format"], scope)
-    services.audit_export(scope, f"sdtm:{args['format']}", {k: v["rows"] for k, v in manifest["datasets"].items()})
-    return _download(data, "application/zip", f"sdtm_{args['format']}_{scope.cutoff.isoformat()}.zip")
+    data, _manifest = services.export_sdtm(scope, args["format"])
+    return attachment(data, "application/zip", f"sdtm_{args['format']}_{scope.cutoff.isoformat()}.zip")
 
 
 @blp.route("/exports/fhir", methods=["GET"])
@@ -94,8 +87,7 @@ def sdtm(args):
 @blp.alt_response(200, description="A FHIR R4 collection Bundle (application/fhir+json)")
 def fhir_bundle(args):
     scope = _scope(args)
-    document = services.build_fhir(scope)
-    services.audit_export(scope, "fhir", {"entries": len(document["entry"])})
+    document = services.export_fhir(scope)
     return Response(json.dumps(document, ensure_ascii=False), mimetype="application/fhir+json",
                     headers={"Cache-Control": "no-store"})
 
@@ -107,5 +99,5 @@ def fhir_bundle(args):
 def safety_xlsx(args):
     scope = _scope(args)
     tables = services.safety_tables_in_scope(scope)
-    return _download(safety_tables.tables_xlsx(tables), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return attachment(safety_tables.tables_xlsx(tables), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      f"safety_tables_{scope.cutoff.isoformat()}.xlsx")

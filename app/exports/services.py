@@ -247,6 +247,27 @@ def _manifest(datasets, files, fmt, scope) -> dict:
     }
 
 
+def export_analysis(scope: ExportScope, name: str):
+    """The analysis dataset `name` ("adsl" | "adtte") at the scope's cutoff, audited."""
+    dataset = {"adsl": build_adsl, "adtte": build_adtte}[name](scope)
+    audit_export(scope, name, {dataset.name: len(dataset.rows)})
+    return dataset
+
+
+def export_sdtm(scope: ExportScope, fmt: str, progress=None) -> tuple[bytes, dict]:
+    """The SDTM-like zip in `fmt` with its manifest, audited; returns (zip bytes, manifest)."""
+    data, manifest = package(build_sdtm(scope, progress=progress), fmt, scope)
+    audit_export(scope, f"sdtm:{fmt}", {name: facts["rows"] for name, facts in manifest["datasets"].items()})
+    return data, manifest
+
+
+def export_fhir(scope: ExportScope) -> dict:
+    """The FHIR R4 Bundle at the scope's cutoff, audited."""
+    document = build_fhir(scope)
+    audit_export(scope, "fhir", {"entries": len(document["entry"])})
+    return document
+
+
 def audit_export(scope: ExportScope, what: str, counts: dict) -> None:
     """Audit who exported what, at which cutoff, how many rows (the export's only write)."""
     log_change(scope.actor, scope.now, "export", "export", what,
