@@ -24,3 +24,12 @@ def parse(schema, form) -> dict:
 def from_problem(problem: Problem) -> FormErrors:
     """A service's Problem (422 with field errors, 409, 412 ...) as errors the page can show."""
     return FormErrors(getattr(problem, "errors", None) or {}, problem.detail, problem.status)
+
+
+def refused(exc: Exception) -> FormErrors:
+    """What a form's submission was refused for (its own FormErrors, or a service's Problem),
+    after rolling back whatever the attempt had written."""
+    from app.extensions import db
+
+    db.session.rollback()
+    return exc if isinstance(exc, FormErrors) else from_problem(exc)

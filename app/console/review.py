@@ -18,7 +18,7 @@ from app.common.downloads import attachment
 from app.common.etag import check_version
 from app.common.permissions import Capability
 from app.common.problems import Problem
-from app.console.forms import FormErrors, from_problem, parse
+from app.console.forms import FormErrors, parse, refused
 from app.console.session import console_requires
 from app.console.views import _posted_version, bp
 from app.efficacy import services as efficacy
@@ -48,8 +48,7 @@ def sign_adverse_event(event_id):
         args = parse(SignOffSchema(), request.form)
         signature.sign_off(g.actor, utcnow(), event, **args)
     except (Problem, FormErrors) as exc:
-        errors = exc if isinstance(exc, FormErrors) else from_problem(exc)
-        db.session.rollback()
+        errors = refused(exc)
         if errors.status == 403:  # a wrong password: say so next to the password field
             errors.errors = {"password": [errors.message]}
         return render_template("console/ae_review.html", events=_unsigned(g.actor), errors=errors.errors,
@@ -189,8 +188,7 @@ def record_contact(patient_id):
         args = parse(ContactCreateSchema(), request.form)
         record(g.actor, utcnow(), patient, **args)
     except (Problem, FormErrors) as exc:
-        errors = exc if isinstance(exc, FormErrors) else from_problem(exc)
-        db.session.rollback()
+        errors = refused(exc)
         return _worklist_page(errors.errors, patient_id, errors.message, errors.status)
     flash(_("Contact with %(study_id)s recorded.", study_id=patient.study_id), "success")
     return redirect(url_for("console.follow_up"))

@@ -21,7 +21,7 @@ from app.common.etag import check_version
 from app.common.permissions import Capability, has_capability
 from app.common.problems import Problem
 from app.console.extensions import csrf
-from app.console.forms import FormErrors, from_problem, parse
+from app.console.forms import FormErrors, parse, refused
 from app.console.session import console_requires, load_actor, restore_form, safe_next, sign_in, sign_out
 from app.extensions import db
 from app.models import AdverseEvent, Alert, Message, Patient, SymptomReport, Visit
@@ -168,8 +168,7 @@ def _posted_version() -> int | None:
 
 def _patient_with_errors(visit, exc):
     """Re-show the patient's page with the form's errors beside its fields and the typed values."""
-    errors = exc if isinstance(exc, FormErrors) else from_problem(exc)
-    db.session.rollback()
+    errors = refused(exc)
     record = db.session.get(Patient, visit.patient_id)
     message = errors.message
     if errors.status == 412:
@@ -200,8 +199,7 @@ def acknowledge_alert(alert_id):
         args = parse(AcknowledgeSchema(), request.form)
         alerts.acknowledge(g.actor, utcnow(), alert, args.get("note"))
     except (Problem, FormErrors) as exc:
-        errors = exc if isinstance(exc, FormErrors) else from_problem(exc)
-        db.session.rollback()
+        errors = refused(exc)
         items = db.session.scalars(scope_to_site(select(Alert).where(Alert.status == "open"), g.actor,
                                                  Alert.site_id).order_by(Alert.last_event_at.desc())).all()
         return render_template("console/alerts.html", alerts=items, status="open", errors=errors.errors,
