@@ -346,7 +346,11 @@ def test_a_bad_screening_log_filter_is_shown_beside_the_field(console_coordinato
 
 
 def test_the_screening_pages_speak_chinese(console_coordinator):
+    from flask_babel import refresh
+
     console_coordinator.get("/console/lang/zh")
+    refresh()  # the test's app context outlives requests and would keep the first request's locale
     page = console_coordinator.client.get("/console/screenings/new")
     text = page.get_data(as_text=True)
     assert "新筛选" in text and "缺少数据" in text and "实验室检查" in text
+
