@@ -51,10 +51,17 @@ CRITERION_TITLES = [
     N_("Tumour near bowel/organs or residual liver volume < 800 mL"), N_("Allergy to sintilimab"),
     N_("Prior PD-1/PD-L1/CTLA-4 immunotherapy"), N_("Immunosuppressants within 4 weeks"),
 ]
-CHOICES = [N_("squamous_cell_carcinoma"), N_("adenosquamous"), N_("adenocarcinoma"), N_("other"),
-           N_("metachronous_after_esophagectomy"), N_("synchronous_progressed_after_first_line"),
-           N_("liver_main_threat"), N_("esophagogastric_bleeding"), N_("hepatic_encephalopathy"),
-           N_("massive_ascites"), N_("abdominal_infection"), N_("female"), N_("male")]
+# What the coded answers read as on the page (the API's codes stay the values posted).
+CHOICE_LABELS = {
+    "squamous_cell_carcinoma": N_("Squamous cell carcinoma"), "adenosquamous": N_("Adenosquamous carcinoma"),
+    "adenocarcinoma": N_("Adenocarcinoma"), "other": N_("Other"),
+    "metachronous_after_esophagectomy": N_("Metachronous, after esophagectomy"),
+    "synchronous_progressed_after_first_line": N_("Synchronous, progressed after first-line therapy"),
+    "liver_main_threat": N_("Liver metastasis the main threat"),
+    "esophagogastric_bleeding": N_("Esophagogastric bleeding"), "hepatic_encephalopathy": N_("Hepatic encephalopathy"),
+    "massive_ascites": N_("Massive ascites"), "abdominal_infection": N_("Abdominal infection"),
+    "female": N_("Female"), "male": N_("Male"),
+}
 LAB_LABELS = {"alt": "ALT", "ast": "AST", "alp": "ALP", "total_bilirubin": N_("Total bilirubin"), "pt": "PT",
               "inr": "INR", "wbc": "WBC", "anc": N_("ANC (neutrophils)"), "platelets": N_("Platelets"),
               "hemoglobin": N_("Hemoglobin"), "bun": "BUN", "creatinine": N_("Creatinine"), "hbv_dna": "HBV DNA"}
@@ -308,7 +315,7 @@ def _vocabulary() -> dict:
     return {"criteria_by_id": eligibility.CRITERIA_BY_ID, "lab_tests": LAB_TESTS, "lab_labels": LAB_LABELS,
             "unit_choices": screening_form.unit_choices, "needs_uln": screening_form.needs_uln,
             "chosen_unit": screening_form.chosen_unit,
-            "histologies": HISTOLOGIES, "liver_patterns": LIVER_PATTERNS, "history_items": HISTORY,
+            "choice_labels": CHOICE_LABELS, "histologies": HISTOLOGIES, "liver_patterns": LIVER_PATTERNS, "history_items": HISTORY,
             "max_metastases": screening_form.MAX_METASTASES,
             "ecog_scores": [(str(n), str(n)) for n in range(0, 6)],
             "child_pugh_scores": [(str(n), str(n)) for n in range(5, 16)]}
