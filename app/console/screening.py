@@ -24,7 +24,7 @@ from app.common.permissions import Capability
 from app.common.problems import Problem
 from app.console import screening_form
 from app.console.forms import FormErrors, refused
-from app.console.session import console_requires
+from app.console.session import console_requires, restore_form
 from app.console.views import _posted_version, bp
 from app.console.vocabulary import N_
 from app.extensions import db
@@ -80,9 +80,9 @@ def screenings():
 @console_requires(Capability.SCREEN_PATIENTS)
 def new_screening():
     site = g.actor.site
-    values = MultiDict({"site": site.code if site else "",
-                        "screened_on": _site_day(site).isoformat()})
-    return _new_page(values)
+    values = MultiDict({"site": site.code if site else "", "screened_on": _site_day(site).isoformat()})
+    # A form posted after the session expired comes back filled in after login.
+    return _new_page(restore_form(url_for("console.new_screening")) or values)
 
 
 @bp.route("/screenings", methods=["POST"])
@@ -121,7 +121,10 @@ def new_screening_criteria():
 @console_requires(Capability.VIEW_PATIENTS)
 def screening(screening_id):
     record = load_visible(Screening, screening_id, g.actor, what="screening")
-    return _screening_page(record, screening_form.form_values(record.facts))
+    restored = restore_form(url_for("console.screening", screening_id=screening_id))
+    if "phone" in restored:  # the enrollment form was the one posted after the session expired
+        return _screening_page(record, screening_form.form_values(record.facts), enroll_values=restored)
+    return _screening_page(record, restored or screening_form.form_values(record.facts))
 
 
 @bp.route("/screenings/<int:screening_id>", methods=["POST"])

@@ -196,6 +196,24 @@ def test_a_rescreen_needs_a_reason_and_the_current_version(console_coordinator, 
     assert db.session.get(Screening, screening_id).facts["ecog"] == 1
 
 
+def test_a_screening_posted_after_the_session_expired_is_kept_through_login(console_coordinator, clock):
+    from datetime import timedelta
+
+    from tests.conftest import PASSWORD
+
+    console_coordinator.get("/console/screenings/new")
+    clock.set(clock.now() + timedelta(hours=9))  # the token (8 h) expired while the form was open
+    response = console_coordinator.post("/console/screenings", eligible_form(**{"lab-anc-value": "2900"}),
+                                        referrer="http://localhost/console/screenings/new")
+    assert response.status_code == 302 and "/console/login" in response.headers["Location"]
+    console_coordinator.get(response.headers["Location"])
+    response = console_coordinator.post(response.headers["Location"], {"username": "coord-web", "password": PASSWORD})
+    assert response.headers["Location"].endswith("/console/screenings/new")
+    console_coordinator.get("/console/screenings/new")
+    assert 'value="2900"' in console_coordinator.text and 'value="ZW"' in console_coordinator.text
+    assert screenings_count() == 0
+
+
 # --- enrollment -----------------------------------------------------------------------------------------------
 
 def test_enrolling_an_eligible_screening_books_the_schedule(console_coordinator):
@@ -354,3 +372,20 @@ def test_the_screening_pages_speak_chinese(console_coordinator):
     text = page.get_data(as_text=True)
     assert "新筛选" in text and "缺少数据" in text and "实验室检查" in text
 
+
+
+def test_an_admin_screens_for_a_chosen_site_and_sees_every_sites_log(browser, make_user, other_site):
+    make_user("root-web", "admin")
+    browser.login("root-web")
+    browser.get("/console/screenings/new")
+    assert '<select id="site" name="site"' in browser.text and ">SH · Shanghai<" in browser.text
+    screening_id = saved(browser, eligible_form(site="SH", screened_on="2026-03-01"))
+    other_site.post("/api/v1/screenings", json=screening_body(site="SH"))
+    browser.get(f"/console/screenings/{screening_id}")
+    assert "Site: SH" in browser.text
+    browser.get("/console/screening-log")
+    assert 'id="n-assessed">2<' in browser.text and 'id="n-target">50<' in browser.text  # 25 at each of 2 sites
+    browser.get("/console/screening-log?site=BJ")
+    assert 'id="n-assessed">0<' in browser.text and 'id="n-target">25<' in browser.text
+    response = browser.get("/console/screening-log?site=XX")
+    assert response.status_code == 422 and 'id="site-error">Unknown site.' in browser.text
