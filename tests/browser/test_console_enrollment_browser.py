@@ -71,6 +71,7 @@ def test_a_coordinators_enrollment_from_screening_to_booked_schedule(live_server
     expect(page.locator("#criteria")).to_contain_text("3.1 ×10⁹/L")  # 3100 /µL, converted by the lab code
     expect(page.locator("#criteria .verdict .badge")).to_have_text(texts["eligible"])
     _no_serious_issues(page)
+    page.evaluate("window.scrollTo(0, 0)")  # the criteria panel sticks to the top of the view
     screenshot(page, f"coordinator-screening-{locale}-{size}")
 
     page.locator("button[name=action][value=save]").click()
