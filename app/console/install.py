@@ -17,6 +17,7 @@ def select_locale() -> str:
 
 def install(app) -> None:
     from app.console import review  # noqa: F401  (registers its pages on the blueprint)
+    from app.console import admin, investigator  # noqa: F401  (likewise)
     from app.console.views import bp
 
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
