@@ -17,10 +17,14 @@ from app.common.permissions import Capability
 from app.common.problems import Problem
 from app.console.forms import FormErrors, parse, refused
 from app.console.session import console_requires
+from app.console.vocabulary import N_
 from app.console.views import _posted_version, bp
 from app.models import Patient
 from app.patients import progression
 from app.patients.resources import ConfirmProgressionSchema
+
+# Stored codes the page shows through gettext (progression source, new-lesion sites).
+WORDS = [N_("radiological"), N_("clinical"), N_("liver"), N_("extrahepatic")]
 
 
 @bp.route("/progression")
