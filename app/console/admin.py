@@ -5,7 +5,8 @@ ADMINISTER capability: POST /users (`auth.services.create_user`), PATCH /users/{
 (`auth.admin.update_user`, version checked like If-Match), POST /users/{id}/password-reset,
 POST /users/{id}/unlock, POST and PATCH /sites (`sites.services`), PUT /sites/{code}/on-call
 (`sites.on_call.replace_rota`). Refused input is shown beside its field with what was typed
-kept (a password is never echoed back into the page).
+kept (a password is never echoed back into the page); a form posted after the session expired
+is offered again, filled in, after login (without its password: see session._keep_posted_form).
 """
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -24,7 +25,7 @@ from app.common.etag import check_version
 from app.common.permissions import ROLES, Capability
 from app.common.problems import Problem
 from app.console.forms import FormErrors, parse, refused
-from app.console.session import console_requires
+from app.console.session import console_requires, restore_form
 from app.console.views import _posted_version, bp
 from app.extensions import db
 from app.models import Site, User
@@ -33,6 +34,8 @@ from app.sites.schemas import OnCallShiftSchema, SiteCreateSchema, SiteUpdateSch
 
 ADMIN = Capability.ADMINISTER
 BLANK_ROTA_LINES = 3  # empty lines offered below the current rota to add shifts
+MAX_ROTA_LINES = 1000  # nearly three years of daily shifts; a form naming line 10**9 allocates no more
+ROTA_FIELDS = ("user_id", "starts_at", "ends_at")
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"  # <input type="datetime-local"> in the site's time zone
 
 
@@ -58,7 +61,7 @@ def _load_schema(schema, data: dict) -> dict:
 @bp.route("/admin/users")
 @console_requires(ADMIN)
 def admin_users():
-    return _users_page()
+    return _users_page(typed=restore_form(url_for("console.admin_users")))
 
 
 def _users_page(errors=None, typed=None, message=None, status=200):
@@ -88,7 +91,8 @@ def admin_create_user():
 @bp.route("/admin/users/<int:user_id>")
 @console_requires(ADMIN)
 def admin_user(user_id):
-    return _user_page(users.load_user(user_id))
+    user = users.load_user(user_id)
+    return _user_page(user, typed=restore_form(url_for("console.admin_user", user_id=user_id)) or None)
 
 
 def _user_page(user, errors=None, typed=None, message=None, status=200, one_time_password=None):
@@ -151,7 +155,7 @@ def admin_unlock_user(user_id):
 @bp.route("/admin/sites")
 @console_requires(ADMIN)
 def admin_sites():
-    return _sites_page()
+    return _sites_page(typed=restore_form(url_for("console.admin_sites")))
 
 
 def _sites_page(errors=None, typed=None, message=None, status=200):
@@ -176,7 +180,8 @@ def admin_create_site():
 @bp.route("/admin/sites/<code>")
 @console_requires(ADMIN)
 def admin_site(code):
-    return _site_page(sites.find_site_or_404(code))
+    site = sites.find_site_or_404(code)
+    return _site_page(site, typed=restore_form(url_for("console.admin_site", code=site.code)) or None)
 
 
 def _site_page(site, errors=None, typed=None, message=None, status=200):
@@ -218,6 +223,9 @@ def admin_update_site(code):
 @console_requires(ADMIN)
 def admin_on_call(code):
     site = sites.find_site_or_404(code)
+    restored = restore_form(url_for("console.admin_on_call", code=site.code))
+    if restored:  # posted after the session expired: the lines as typed
+        return _rota_page(site, _posted_lines(restored))
     zone = ZoneInfo(site.timezone)
     lines = [{"user_id": str(s.user_id), "starts_at": s.starts_at.astimezone(zone).strftime(LOCAL_MINUTE),
               "ends_at": s.ends_at.astimezone(zone).strftime(LOCAL_MINUTE)} for s in on_call.rota(site.id)]
@@ -232,10 +240,11 @@ def _rota_page(site, lines, errors=None, message=None, status=200):
 
 
 def _posted_lines(form) -> list[dict]:
-    """The rota lines as typed (user_id-N, starts_at-N, ends_at-N), in line order."""
-    count = 1 + max([int(key.rsplit("-", 1)[1]) for key in form if key.rsplit("-", 1)[-1].isdigit()] or [-1])
-    return [{name: form.get(f"{name}-{n}", "").strip() for name in ("user_id", "starts_at", "ends_at")}
-            for n in range(count)]
+    """The rota lines as typed (user_id-N, starts_at-N, ends_at-N), in line order (at most MAX_ROTA_LINES)."""
+    numbers = [int(number) for name, _dash, number in (key.rpartition("-") for key in form)
+               if name in ROTA_FIELDS and number.isdigit() and int(number) < MAX_ROTA_LINES]
+    return [{name: form.get(f"{name}-{n}", "").strip() for name in ROTA_FIELDS}
+            for n in range(1 + max(numbers, default=-1))]
 
 
 def _aware(value: str, zone: ZoneInfo) -> str:

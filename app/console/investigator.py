@@ -16,7 +16,7 @@ from app.common.etag import check_version
 from app.common.permissions import Capability
 from app.common.problems import Problem
 from app.console.forms import FormErrors, parse, refused
-from app.console.session import console_requires
+from app.console.session import console_requires, restore_form
 from app.console.vocabulary import N_
 from app.console.views import _posted_version, bp
 from app.models import Patient
@@ -30,8 +30,11 @@ WORDS = [N_("radiological"), N_("clinical"), N_("liver"), N_("extrahepatic")]
 @bp.route("/progression")
 @console_requires(Capability.CONFIRM_PROGRESSION)
 def progression_tasks():
-    """Patients whose PD scan awaits the investigator's confirmation, oldest task first."""
-    return _tasks_page()
+    """Patients whose PD scan awaits the investigator's confirmation, oldest task first (a form
+    posted after the session expired is offered again, filled in, after login)."""
+    restored = restore_form(url_for("console.progression_tasks"))
+    task = restored.get("task", "")
+    return _tasks_page(error_patient=int(task) if task.isdigit() else None, typed=restored)
 
 
 def _tasks_page(errors=None, error_patient=None, message=None, typed=None, status=200):

@@ -68,6 +68,24 @@ def test_a_password_containing_the_username_is_refused(console_admin):
     assert response.status_code == 422 and "must not contain the username" in console_admin.text
 
 
+def test_a_new_user_posted_after_the_session_expired_is_kept_but_not_its_password(console_admin, clock):
+    from datetime import timedelta
+
+    console_admin.get("/console/admin/users")
+    clock.set(clock.now() + timedelta(hours=9))  # the token (8 h) expired while the form was open
+    response = console_admin.post("/console/admin/users", NEW_USER, referrer="http://localhost/console/admin/users")
+    assert response.status_code == 302 and "/console/login" in response.headers["Location"]
+    with console_admin.client.session_transaction() as session:  # a signed, readable cookie: no password in it
+        kept = session["console_pending_form"]["fields"]
+        assert kept["username"] == "nurse-li" and "password" not in kept
+    console_admin.get(response.headers["Location"])
+    console_admin.post(response.headers["Location"], {"username": "root-web", "password": PASSWORD})
+    console_admin.get("/console/admin/users")
+    assert 'value="nurse-li"' in console_admin.text and 'value="+8613800000001"' in console_admin.text
+    with console_admin.client.session_transaction() as session:
+        assert "console_pending_form" not in session
+
+
 def test_a_taken_username_is_told_beside_the_username(console_admin, make_user):
     make_user("nurse-li", "nurse")
     console_admin.get("/console/admin/users")
@@ -266,6 +284,22 @@ def test_rota_errors_are_shown_on_their_line_with_the_typed_times_kept(console_a
                                   {"user_id-0": str(without_phone.id), "starts_at-0": "tomorrow", "ends_at-0": ""})
     assert response.status_code == 422 and 'id="0.starts_at-error"' in console_admin.text
     assert 'value="tomorrow"' in console_admin.text
+
+
+def test_emptying_every_line_clears_the_rota_and_forged_line_numbers_are_ignored(console_admin, make_user):
+    from app.extensions import db
+    from app.models import OnCallShift
+
+    nurse = make_user("nurse-zhao", "nurse", phone="+8613800000003")
+    console_admin.get("/console/admin/sites/BJ/on-call")
+    console_admin.post("/console/admin/sites/BJ/on-call", {"user_id-0": str(nurse.id), "starts_at-0": "2026-03-02T08:00",
+                                                           "ends_at-0": "2026-03-02T20:00"})
+    assert db.session.query(OnCallShift).count() == 1
+    console_admin.get("/console/admin/sites/BJ/on-call")
+    response = console_admin.post("/console/admin/sites/BJ/on-call",
+                                  {"user_id-0": "", "starts_at-0": "", "ends_at-0": "",
+                                   f"user_id-{10**9}": str(nurse.id)})
+    assert response.status_code == 302 and db.session.query(OnCallShift).count() == 0
 
 
 # -- who may -------------------------------------------------------------------------------------

@@ -230,3 +230,20 @@ def test_the_domain_query_lists_open_tasks_of_the_actors_site_only(app, pd_patie
     investigator.site_id = None  # a user of no site sees no site's tasks (the scope is the site id)
     assert pending_confirmations(investigator) == []
     db.session.rollback()
+
+
+def test_a_confirmation_posted_after_the_session_expired_is_offered_again_after_login(console_investigator,
+                                                                                     pd_patient, clock):
+    pid = pd_patient["id"]
+    console_investigator.get("/console/progression")
+    clock.set(clock.now() + timedelta(days=400))  # the session's token expired while the form was open
+    response = console_investigator.post(f"/console/patients/{pid}/progression/confirm",
+                                         {**confirm_body(pid, date="2026-02-23", reason="typed before expiry"),
+                                          "task": str(pid)}, referrer="http://localhost/console/progression")
+    assert response.status_code == 302 and "/console/login" in response.headers["Location"]
+    console_investigator.get(response.headers["Location"])
+    response = console_investigator.post(response.headers["Location"], {"username": "dr-web",
+                                                                        "password": "correct horse battery"})
+    assert response.headers["Location"].endswith("/console/progression")
+    console_investigator.get("/console/progression")
+    assert "typed before expiry" in console_investigator.text and 'value="2026-02-23"' in console_investigator.text
