@@ -17,7 +17,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from app.auth import admin as users
-from app.auth import services as auth
+from app.auth import services as auth, throttle
 from app.auth.passwords import MIN_PASSWORD_LENGTH
 from app.auth.schemas import UserCreateSchema, UserUpdateSchema
 from app.common.clock import utcnow
@@ -68,7 +68,7 @@ def _users_page(errors=None, typed=None, message=None, status=200):
     listed = db.session.scalars(select(User).order_by(User.username)).all()
     return render_template("console/admin_users.html", users=listed, sites=_all_sites(), roles=ROLES,
                            errors=errors or {}, typed=typed or {}, error_message=message,
-                           min_password_length=MIN_PASSWORD_LENGTH, now=utcnow()), status
+                           min_password_length=MIN_PASSWORD_LENGTH), status
 
 
 @bp.route("/admin/users", methods=["POST"])
@@ -95,10 +95,20 @@ def admin_user(user_id):
     return _user_page(user, typed=restore_form(url_for("console.admin_user", user_id=user_id)) or None)
 
 
+def _locks(user) -> dict:
+    """Which of the user's password checks are locked now (any client over the limit), as Unlock clears."""
+    config, now = current_app.config, utcnow()
+    window = config["LOGIN_LOCKOUT_SECONDS"]
+    return {"login": throttle.is_locked(throttle.LOGIN, user.username, now, limit=config["LOGIN_MAX_FAILURES"],
+                                        window_s=window),
+            "signature": throttle.is_locked(throttle.SIGNATURE, str(user.id), now,
+                                            limit=config["SIGNATURE_MAX_FAILURES"], window_s=window)}
+
+
 def _user_page(user, errors=None, typed=None, message=None, status=200, one_time_password=None):
     response = render_template("console/admin_user.html", user=user, sites=_all_sites(), roles=ROLES,
                                errors=errors or {}, typed=typed, error_message=message,
-                               one_time_password=one_time_password, now=utcnow())
+                               one_time_password=one_time_password, locks=_locks(user))
     # A one-time password must not stay in a cache or the browser's history.
     return response, status, {"Cache-Control": "no-store"}
 

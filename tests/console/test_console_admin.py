@@ -168,15 +168,19 @@ def test_a_password_reset_shows_the_one_time_password_once(console_admin, make_u
 
 
 def test_unlock_forgets_the_failed_logins(console_admin, make_user, app):
-    from app.extensions import db
-
     user = make_user("nurse-zhao", "nurse")
-    user.failed_logins = 5
-    db.session.commit()
+    for _ in range(app.config["LOGIN_MAX_FAILURES"] + 1):
+        app.test_client().post("/api/v1/auth/token", json={"username": "nurse-zhao", "password": "guess guess guess"})
+    locked = app.test_client().post("/api/v1/auth/token", json={"username": "nurse-zhao", "password": PASSWORD})
+    assert locked.status_code == 429
     console_admin.get(f"/console/admin/users/{user.id}")
+    assert "login locked" in console_admin.text
     response = console_admin.post(f"/console/admin/users/{user.id}/unlock")
-    assert response.status_code == 302
-    assert user_named("nurse-zhao").failed_logins == 0 and audit("unlock", "user", user.id)
+    assert response.status_code == 302 and audit("unlock", "user", user.id)
+    console_admin.get(f"/console/admin/users/{user.id}")
+    assert "User nurse-zhao unlocked." in console_admin.text and "login locked" not in console_admin.text
+    assert app.test_client().post("/api/v1/auth/token", json={"username": "nurse-zhao",
+                                                             "password": PASSWORD}).status_code == 200
 
 
 def test_an_unknown_user_is_not_found(console_admin):
