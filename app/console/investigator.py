@@ -49,7 +49,8 @@ def confirm_progression(patient_id):
     patient = load_visible(Patient, patient_id, g.actor, what="patient")
     try:
         check_version(patient, _posted_version())
-        args = parse(ConfirmProgressionSchema(), request.form)
+        # "task" only tells the page which card to re-open after a login (see progression_tasks).
+        args = parse(ConfirmProgressionSchema(), {k: v for k, v in request.form.items() if k != "task"})
         progression.confirm_progression(g.actor, utcnow(), patient, **args)
     except (Problem, FormErrors) as exc:
         errors = refused(exc)
