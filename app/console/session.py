@@ -39,7 +39,9 @@ def load_actor() -> None:
 
 
 def _keep_posted_form() -> None:
-    fields = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    # The session is a signed, not encrypted, cookie: a password (a signature, a new user's
+    # initial password) is never kept in it; the user types it again.
+    fields = {k: v for k, v in request.form.items() if k != "csrf_token" and "password" not in k}
     session[PENDING_FORM_KEY] = {"path": request.referrer or request.path, "fields": fields}
 
 
