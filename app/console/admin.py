@@ -216,7 +216,7 @@ def admin_update_site(code):
         check_version(site, _posted_version())
         changes = _site_changes(request.form)
         reason = changes.pop("reason", None)
-        sites.update_site(g.actor, utcnow(), site, changes, reason)
+        sites.update_site(g.actor, utcnow(), site, changes, reason, sends_sms=sites.sends_sms(current_app.config))
     except (Problem, FormErrors) as exc:
         errors = refused(exc)
         message = errors.message

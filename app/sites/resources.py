@@ -50,7 +50,8 @@ def update_site(args, code):
     site = services.find_site_or_404(code)
     check_version(site, expected_version())
     reason = args.pop("reason", None)
-    return with_etag(services.update_site(g.actor, utcnow(), site, args, reason))
+    return with_etag(services.update_site(g.actor, utcnow(), site, args, reason,
+                                          sends_sms=services.sends_sms(current_app.config)))
 
 
 @blp.route("/sites/<code>/on-call", methods=["GET"])

@@ -55,10 +55,13 @@ def find_site_or_404(code: str) -> Site:
     return site
 
 
-def update_site(actor, now, site: Site, changes: dict, reason: str | None = None) -> Site:
+def update_site(actor, now, site: Site, changes: dict, reason: str | None = None, *, sends_sms: bool = False) -> Site:
     """Apply `changes` (name, sms_name, phone, timezone, haic_capacity / haic_daily_capacity,
     quiet hours) to `site`, audited with before and after. The code never changes (it is
-    in every study id)."""
+    in every study id). Raises ValidationProblem (422) when the change would leave a site that
+    `sends_sms` without a contact phone (as `create_site` does)."""
+    if "phone" in changes:
+        check_sms_contact(changes["phone"], sends_sms)
     if "haic_capacity" in changes:
         changes["haic_daily_capacity"] = changes.pop("haic_capacity")
     before = snapshot(site, UPDATABLE)

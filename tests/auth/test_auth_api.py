@@ -116,3 +116,17 @@ def test_a_site_that_sends_sms_needs_a_phone(app, admin, backend, phone, expecte
     response = admin.post("/api/v1/sites", json={k: v for k, v in body.items() if v is not None})
     assert response.status_code == expected
     assert expected == 201 or "phone" in response.get_json()["errors"]
+
+
+@pytest.mark.parametrize("backend, phone, expected", [
+    ("aliyun", None, 422), ("twilio", " ", 422), ("twilio", "+861000000001", 200), ("console", None, 200),
+])
+def test_an_update_cannot_take_the_phone_from_a_site_that_sends_sms(app, admin, site, backend, phone, expected):
+    app.config["SMS_BACKEND"] = backend
+    current = admin.get(f"/api/v1/sites/{site.code}")
+    response = admin.patch(f"/api/v1/sites/{site.code}", json={"phone": phone},
+                           headers={"If-Match": current.headers["ETag"]})
+    assert response.status_code == expected, response.get_json()
+    if expected == 422:
+        assert "phone" in response.get_json()["errors"]
+        assert admin.get(f"/api/v1/sites/{site.code}").get_json()["phone"] == current.get_json()["phone"]
