@@ -20,3 +20,16 @@ def open_alert(now: datetime, kind: str, site_id: int | None, patient_id: int | 
     db.session.flush()
     log_change(actor, now, "alert_opened", "alert", alert.id, after={"kind": kind, "detail": detail}, site_id=site_id)
     return alert
+
+
+def resolve_alert(actor, now: datetime, alert: Alert, note: str) -> Alert:
+    """Mark `alert` acknowledged because its task was done elsewhere (a text assigned to its
+    patient ...), with `note` saying how; audited with before and after, flushed."""
+    before = {"status": alert.status, "acknowledged_at": None, "acknowledgement_note": alert.acknowledgement_note}
+    alert.status, alert.acknowledged_at, alert.acknowledgement_note = AlertStatus.ACKNOWLEDGED, now, note
+    alert.acknowledged_by_id = getattr(actor, "id", None)
+    db.session.flush()
+    log_change(actor, now, "alert_acknowledged", "alert", alert.id, before=before,
+               after={"status": alert.status, "acknowledged_at": now, "acknowledgement_note": note,
+                      "acknowledged_by_id": alert.acknowledged_by_id}, site_id=alert.site_id)
+    return alert

@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from app.common.alerts import open_alert as common_open_alert
+from app.common.alerts import open_alert as common_open_alert, resolve_alert
 from app.common.audit import log_change
 from app.extensions import db
-from app.models import Alert, InboxEntry, Message, Patient, Site, User
+from app.models import Alert, InboxEntry, Message, Patient, Site
 from app.notifications import inbound_handlers, patient_sms
 from app.notifications.inbound_handlers import Reply
 from app.notifications.keywords import Keyword, classify_keyword
@@ -225,9 +225,7 @@ def assign(actor, now: datetime, message: Message, patient: Patient) -> Message:
     handle_patient_message(now, _lock(patient), message)
     for alert in db.session.scalars(select(Alert).where(Alert.kind == UNMATCHED_ALERT, Alert.status == "open",
                                                         Alert.detail.contains(f"(message {message.id})"))):
-        alert.status, alert.acknowledged_at = "acknowledged", now
-        alert.acknowledged_by_id = getattr(actor, "id", None) if isinstance(actor, User) else None
-        alert.acknowledgement_note = f"assigned to patient {patient.study_id}"
+        resolve_alert(actor, now, alert, f"assigned to patient {patient.study_id}")
     return message
 
 

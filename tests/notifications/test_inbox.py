@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
-from app.models import Alert, InboxEntry, Message, Patient, SymptomReport
+from app.models import Alert, AuditEntry, InboxEntry, Message, Patient, SymptomReport
 from app.notifications import inbound_handlers, inbox
 from app.notifications.templates import RenderedSms
 from app.notifications.dispatcher import Dispatcher
@@ -248,6 +248,11 @@ def test_an_unmatched_text_is_listed_alerted_answered_and_assignable(client, fak
     assert coordinator.get("/api/v1/messages?unmatched=true").get_json()["items"] == []
     report = db.session.scalar(select(SymptomReport).where(SymptomReport.patient_id == patient.id))
     assert report is not None and "发烧" in report.text  # processed as the patient's text
+    closed = coordinator.get(f"/api/v1/alerts/{alert['id']}").get_json()
+    assert closed["status"] == "acknowledged" and patient.study_id in closed["acknowledgement_note"]
+    [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.entity == "alert", AuditEntry.entity_id == alert["id"],
+                                                          AuditEntry.action == "alert_acknowledged")).all()
+    assert entry.actor.startswith("coordinator") and entry.after["status"] == "acknowledged"
     assert coordinator.post(f"/api/v1/messages/{item['id']}/assign",
                             json={"patient_id": patient.id}).status_code == 409
 
