@@ -15,6 +15,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app.common.alerts import resolve_alert
 from app.common.audit import log_change
 from app.extensions import db
 from app.models import Alert, PatientEvent
@@ -70,12 +71,4 @@ def open_confirm_task_if_pd(actor, now, patient, pd_date: date | None) -> Alert 
 
 def close_confirm_tasks(actor, now, patient, note: str) -> list[Alert]:
     """Acknowledge the patient's open ``confirm_progression`` alerts (the task is done)."""
-    closed = []
-    for alert in open_confirm_tasks(patient.id):
-        alert.status, alert.acknowledged_at, alert.acknowledged_by_id = "acknowledged", now, actor.id
-        alert.acknowledgement_note = note
-        log_change(actor, now, "alert_acknowledged", "alert", alert.id, after={"note": note},
-                   site_id=patient.site_id)
-        closed.append(alert)
-    db.session.flush()
-    return closed
+    return [resolve_alert(actor, now, alert, note) for alert in open_confirm_tasks(patient.id)]
