@@ -16,7 +16,7 @@ def select_locale() -> str:
 
 
 def install(app) -> None:
-    from app.console import review  # noqa: F401  (registers its pages on the blueprint)
+    from app.console import care, review  # noqa: F401  (register their pages on the blueprint)
     from app.console.views import bp
 
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
