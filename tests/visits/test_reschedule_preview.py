@@ -63,3 +63,19 @@ def test_the_preview_refuses_what_the_reschedule_refuses(nurse, enroll, visits_o
     nurse.post(f"/api/v1/visits/{visits['C01-SINT']['id']}/complete", json={"actual_date": "2026-03-02"})
     with pytest.raises(Conflict):
         preview_reschedule(FROZEN_NOW, _row(visits["C01-SINT"]["id"]), date(2026, 3, 4))
+
+
+def test_the_api_previews_a_reschedule_without_writing(nurse, enroll, visits_of, admin):
+    patient = enroll()
+    c2 = visits_of(patient["id"])["C02-SINT"]
+    response = nurse.post(f"/api/v1/visits/{c2['id']}/reschedule/preview", json={"date": "2026-03-30"})
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["visit"]["scheduled_date"] == "2026-03-23" and response.headers["ETag"]
+    moves = {m["code"]: m for m in body["moves"]}
+    assert (moves["C02-SINT"]["from_date"], moves["C02-SINT"]["to_date"]) == ("2026-03-23", "2026-03-30")
+    assert "C03-SINT" in moves and "IMG-W06" not in moves and moves["C03-SINT"]["cancelled"] is False
+    assert visits_of(patient["id"])["C02-SINT"]["scheduled_date"] == "2026-03-23"
+    past = nurse.post(f"/api/v1/visits/{c2['id']}/reschedule/preview", json={"date": "2026-03-01"})
+    assert past.status_code == 422 and "date" in past.get_json()["errors"]
+    assert nurse.post(f"/api/v1/visits/{c2['id']}/reschedule/preview", json={}).status_code == 422
