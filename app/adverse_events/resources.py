@@ -4,19 +4,18 @@ from flask import Response, current_app, g
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from app.adverse_events import candidate_sources, candidates, reporting, seriousness, services, signature
+from app.adverse_events import candidate_review, reporting, seriousness, services, signature
 from app.adverse_events.csv_export import safety_csv
 from app.adverse_events.schemas import (AdverseEventCreateSchema, AdverseEventListArgs, AdverseEventSchema,
                                         AdverseEventUpdateSchema, CandidateConfirmSchema, CandidateListSchema,
                                         GradeChangeSchema, ReviewSchema, SaeReportedSchema, SafetyArgs,
-                                        SafetyReportSchema, SignOffSchema, symptom_candidate)
+                                        SafetyReportSchema, SignOffSchema)
 from app.common.access import load_visible
 from app.common.permissions import Capability
 from app.common.auth_context import requires
 from app.common.clock import local_date, utcnow
 from app.common.etag import check_version, expected_version, with_etag
 from app.common.pagination import SyncArgs, paginate
-from app.common.problems import NotFound, ValidationProblem
 from app.common.schemas import ReasonSchema, page_schema
 from app.extensions import db
 from app.models import AdverseEvent, Patient
@@ -125,22 +124,7 @@ def mark_sae_reported(args, event_id):
 def list_candidates(args, patient_id):
     """Pending AE candidates of the patient, from symptom reports and lab results; with
     `updated_since`, only those whose source changed after it."""
-    patient = load_patient(patient_id)
-    zone = patient.site.timezone
-    rows = candidates.pending_candidates(patient_id)
-    since = args["updated_since"]
-    if since is not None:
-        rows = [(item, report) for item, report in rows if report.updated_at > since]
-    items = [symptom_candidate(item, report, local_date(report.received_at, zone)) for item, report in rows]
-    for source in candidate_sources.sources():
-        items += source.pending(patient, since)
-    return {"items": items, "next_cursor": None}
-
-
-def _require_clinician_grade(args):
-    missing = {name: ["Required for a symptom candidate."] for name in ("grade", "onset_date") if args[name] is None}
-    if missing:
-        raise ValidationProblem("Confirming a symptom needs the clinician's grade and the onset date.", errors=missing)
+    return {"items": candidate_review.pending(load_patient(patient_id), args["updated_since"]), "next_cursor": None}
 
 
 @blp.route("/patients/<int:patient_id>/ae-candidates/<candidate_id>/confirm", methods=["POST"])
@@ -148,14 +132,7 @@ def _require_clinician_grade(args):
 @blp.arguments(CandidateConfirmSchema)
 @blp.response(201, AdverseEventSchema)
 def confirm_candidate(args, patient_id, candidate_id):
-    patient = load_patient(patient_id)
-    source, raw_id = candidate_sources.resolve(candidate_id)
-    if source is not None:
-        candidate = source.load(int(raw_id), patient)
-        return present(source.confirm(g.actor, utcnow(), patient, candidate, args), 201)
-    _require_clinician_grade(args)
-    item, report = candidates.load_candidate(_symptom_item_id(raw_id), patient)
-    return present(candidates.confirm_candidate(g.actor, utcnow(), patient, item, report, args), 201)
+    return present(candidate_review.confirm(g.actor, utcnow(), load_patient(patient_id), candidate_id, args), 201)
 
 
 @blp.route("/patients/<int:patient_id>/ae-candidates/<candidate_id>/dismiss", methods=["POST"])
@@ -163,18 +140,7 @@ def confirm_candidate(args, patient_id, candidate_id):
 @blp.arguments(ReasonSchema)
 @blp.response(200, ReviewSchema)
 def dismiss_candidate(args, patient_id, candidate_id):
-    patient = load_patient(patient_id)
-    source, raw_id = candidate_sources.resolve(candidate_id)
-    if source is not None:
-        return source.dismiss(g.actor, utcnow(), patient, source.load(int(raw_id), patient), args["reason"])
-    item, _report = candidates.load_candidate(_symptom_item_id(raw_id), patient)
-    return candidates.dismiss_candidate(g.actor, utcnow(), patient, item, args["reason"])
-
-
-def _symptom_item_id(raw_id):
-    if not raw_id:
-        raise NotFound("No such AE candidate for this patient.")
-    return int(raw_id)
+    return candidate_review.dismiss(g.actor, utcnow(), load_patient(patient_id), candidate_id, args["reason"])
 
 
 def _default_cutoff():

@@ -16,9 +16,8 @@ def select_locale() -> str:
 
 
 def install(app) -> None:
-    from app.console import review  # noqa: F401  (registers its pages on the blueprint)
-    from app.console import screening  # noqa: F401  (screening, enrollment, the CONSORT log)
-    from app.console import admin, investigator  # noqa: F401  (likewise)
+    # each module registers its pages on the blueprint
+    from app.console import admin, care, investigator, review, screening  # noqa: F401
     from app.console.views import bp
 
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)

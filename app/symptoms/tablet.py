@@ -15,9 +15,9 @@ from app.ctcae.catalogue import CatalogueTerm, resolve_term
 from app.extensions import db
 from app.models import Patient, SymptomReport
 from app.symptoms.dialogue.conversation import Escalation
-from app.symptoms.grading.escalation import EscalationContext, should_escalate
+from app.symptoms.grading.escalation import RED_FLAGS, EscalationContext, should_escalate
 from app.symptoms.grading.grader import AssessedSymptom, STOOL_UNIT, assess
-from app.symptoms.parsing.parser import ParsedSymptom
+from app.symptoms.parsing.parser import ParsedSymptom, parse_message
 from app.symptoms.baselines import stools_per_day
 from app.symptoms.services import (COMPLETE, add_item, escalate, new_report, previous_grades, received_immunotherapy,
                                    report_snapshot)
@@ -110,3 +110,21 @@ def record_tablet_report(actor, now: datetime, patient: Patient, *, items: list[
     log_change(actor, now, "symptom_report_entered", "symptom_report", report.id, after=report_snapshot(report),
            site_id=patient.site_id)
     return report
+
+
+def items_from_text(text: str) -> list[dict]:
+    """The symptoms the SMS parser reads in free text typed at the bedside, as tablet items
+    (SymptomItemCreateSchema's shape, for `record_tablet_report`): the 0-4 answers it found, a
+    temperature or stool count with its unit, the red flags. Symptoms the text denies are left
+    out; each term once. An item without answers still needs the nurse's `patient_grade`."""
+    items: dict[str, dict] = {}
+    for found in parse_message(text or "").items:
+        if found.negated or found.ctcae_term in items:
+            continue
+        measured = found.value is not None and MEASURED_UNITS.get(found.ctcae_term) == found.unit
+        items[found.ctcae_term] = {
+            "ctcae_term": found.ctcae_term, "severity": found.severity, "frequency": found.frequency,
+            "interference": found.interference, "value": found.value if measured else None,
+            "unit": found.unit if measured else None,
+            "red_flags": [flag for flag in found.red_flags if flag in RED_FLAGS]}
+    return list(items.values())

@@ -1,6 +1,7 @@
 """Closing scheduled visits (missed, cancelled) with an audit entry: shared by the visit
 lifecycle (one visit at a time) and the replanning services (the visits an event ends)."""
 from app.common.audit import log_change
+from app.common.problems import Conflict
 from app.common.statuses import MISSED_CANDIDATE, VisitStatus
 from app.extensions import db
 from app.visits import engine_io as io
@@ -20,3 +21,10 @@ def close_visit(actor, now, visit, status, reason, action):
 def cancel_rows(actor, now, visits, reason, action="visit:cancel") -> list:
     """Cancel scheduled `visits` (used when an event ends them). Returns them."""
     return [close_visit(actor, now, visit, VisitStatus.CANCELLED, reason, action) for visit in visits]
+
+
+def require_scheduled(visit, what: str) -> None:
+    """409 ("visit-closed") unless `visit` is still scheduled: a visit that is history never changes."""
+    if visit.status != VisitStatus.SCHEDULED:
+        raise Conflict(f"Visit {visit.code} is {visit.status}: it cannot be {what}. "
+                       "A visit that is history never changes.", slug="visit-closed")

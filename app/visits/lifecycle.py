@@ -2,7 +2,8 @@
 
 Status (scheduled, completed, missed, cancelled) only moves forward from `scheduled`:
 a visit that is history never changes. Moving or giving a dose re-anchors the later
-treatment cycles through the engine (`shift_treatment`); imaging never moves with them.
+treatment cycles through the engine (`shift_treatment`, planned in rescheduling.py without
+writing, so a client can preview it); imaging never moves with them.
 """
 from datetime import date
 
@@ -14,11 +15,11 @@ from app.common.clock import site_today
 from app.common.proof_of_life import touch_contact
 from app.visits.readiness_queries import VisitKey, readiness_map
 from app.visits.readiness import HOLD
-from app.schedules.engine import DoseIntervalError, flags_for_day, moved_visits, shift_treatment
 from app.common.statuses import MISSED_CANDIDATE, VisitStatus
-from app.schedules.planned_visit import BEYOND_TREATMENT_LIMIT, DOSE_KINDS, TREATMENT_KINDS
+from app.schedules.planned_visit import BEYOND_TREATMENT_LIMIT, DOSE_KINDS
 from app.visits import engine_io as io
-from app.visits.closing import close_visit as _close
+from app.visits.closing import close_visit as _close, require_scheduled as _require_scheduled
+from app.visits.rescheduling import plan_shift, preview_reschedule
 from app.visits.services import replan_on_c1d1
 
 HOLD_OVERRIDDEN = "hold_overridden"  # a flag on a HAIC session given despite a lab hold
@@ -27,24 +28,17 @@ HOLD_OVERRIDDEN = "hold_overridden"  # a flag on a HAIC session given despite a 
 def reschedule_visit(actor, now, visit, new_date: date, reason: str):
     """Book `visit` on `new_date`; a treatment visit drags the later cycles with it.
 
-    Returns (visit, other visits moved). 422 for a day in the past or a dose that would come
-    sooner than the protocol's minimum interval after the previous one.
+    Returns (visit, other visits moved): the moves of `rescheduling.preview_reschedule`, applied
+    and audited. 422 for a day in the past or a dose that would come sooner than the protocol's
+    minimum interval after the previous one.
     """
     reason = require_reason(reason)
-    _require_scheduled(visit, "rescheduled")
-    if new_date < site_today(visit.patient.site, now):
-        raise ValidationProblem("A visit cannot be moved into the past; complete or miss it.",
-                                errors={"date": ["Before today at the site."]})
-    _require_in_range(visit, new_date)
-    if new_date == visit.scheduled_date:
+    moves = preview_reschedule(now, visit, new_date)
+    if not moves:
         return visit, []
     before = {row.id: io.state(row) for row in io.patient_visits(visit.patient_id)}
-    if visit.kind in TREATMENT_KINDS:
-        moved = shift_from(actor, now, visit, new_date, reason, "visit:reschedule")
-        moved = [row for row in moved if row is not visit]
-    else:
-        _move_alone(actor, now, visit, new_date, reason)
-        moved = []
+    moved = [_apply(actor, now, move.row, move.plan, reason, "visit:reschedule") for move in moves]
+    moved = [row for row in moved if row is not visit]
     _log_reschedule(actor, now, visit, [visit, *moved], before, reason)
     return visit, moved
 
@@ -59,23 +53,6 @@ def _log_reschedule(actor, now, visit, rows, before, reason):
                before={"visits": {str(row.id): before[row.id] for row in rows}},
                after={"visits": {str(row.id): io.state(row) for row in rows}},
                reason=reason, site_id=visit.site_id)
-
-
-def _require_in_range(visit, new_date):
-    """422 naming the allowed range when `new_date` is outside it (app/visits/guard_rails.py)."""
-    from flask import current_app
-
-    from app.schedules.planning import treatment_end
-    from app.visits.guard_rails import outside_range_message, reschedule_range
-
-    protocol = io.protocol_named(visit.protocol_version)
-    first, last = reschedule_range(visit.window_start, visit.window_end,
-                                   treatment_end(protocol, visit.patient.treatment_start),
-                                   int(current_app.config.get("RESCHEDULE_MARGIN_DAYS", 90)))
-    message = outside_range_message(new_date, first, last)
-    if message:
-        raise ValidationProblem(message, errors={"date": [message]}, slug="date-out-of-range",
-                                extra={"allowed_from": first.isoformat(), "allowed_to": last.isoformat()})
 
 
 def complete_visit(actor, now, visit, actual_date: date, dose_mg=None, notes=None, override_reason=None):
@@ -168,28 +145,12 @@ def cancel_visit(actor, now, visit, reason: str):
 
 
 def shift_from(actor, now, visit, new_date, reason, action) -> list:
-    """Move treatment `visit` (or re-anchor on its given dose) and everything it drags along.
-
-    Returns the rows changed. Cycles pushed past the protocol's treatment limit are cancelled:
-    the protocol gives no dose after C1D1 + max_months.
+    """Move treatment `visit` (or re-anchor on its given dose) and everything it drags along
+    (`rescheduling.plan_shift`), audited as `action`. Returns the rows changed. Cycles pushed
+    past the protocol's treatment limit are cancelled: the protocol gives no dose after
+    C1D1 + max_months.
     """
-    patient = visit.patient
-    protocol = io.protocol_named(visit.protocol_version)
-    calendar = io.calendar_for(patient.site, protocol)
-    rows = io.patient_visits(patient.id)
-    before = [io.planned(row) for row in rows]
-    booked = io.site_load(patient.site_id, calendar, min(visit.scheduled_date, new_date),
-                          max(row.scheduled_date for row in rows))
-    try:
-        after = shift_treatment(protocol, before, visit.code, new_date, calendar, booked,
-                                frozen=io.frozen_codes(rows), c1d1=patient.treatment_start,
-                                actual_dates=io.actual_dose_days(rows))
-    except DoseIntervalError as error:
-        field = "date" if visit.status == VisitStatus.SCHEDULED else "actual_date"
-        raise ValidationProblem(str(error), errors={field: [str(error)]}, slug="dose-interval")
-    by_code = {row.code: row for row in rows}
-    return [_apply(actor, now, by_code[plan.code], plan, reason, action)
-            for plan in moved_visits(before, after)]
+    return [_apply(actor, now, move.row, move.plan, reason, action) for move in plan_shift(visit, new_date)]
 
 
 def _apply(actor, now, row, plan, reason, action):
@@ -202,24 +163,3 @@ def _apply(actor, now, row, plan, reason, action):
     log_change(actor, now, action, "visit", row.id, before=before, after=io.state(row), reason=reason,
            site_id=row.site_id)
     return row
-
-
-def _move_alone(actor, now, visit, new_date, reason):
-    """Imaging and follow-up move on their own: the nurse's day, flagged if it is off."""
-    protocol = io.protocol_named(visit.protocol_version)
-    calendar = io.calendar_for(visit.patient.site, protocol)
-    load = io.site_load(visit.site_id, calendar, new_date, new_date)
-    flags = flags_for_day(new_date, visit.window_start, visit.window_end, (visit.kind,), calendar,
-                          load)
-    before = io.state(visit)
-    visit.flags = io.merged_flags(visit.flags, flags, moved=True)
-    visit.scheduled_date = new_date
-    db.session.flush()
-    log_change(actor, now, "visit:reschedule", "visit", visit.id, before=before, after=io.state(visit),
-           reason=reason, site_id=visit.site_id)
-
-
-def _require_scheduled(visit, what):
-    if visit.status != VisitStatus.SCHEDULED:
-        raise Conflict(f"Visit {visit.code} is {visit.status}: it cannot be {what}. "
-                       "A visit that is history never changes.", slug="visit-closed")

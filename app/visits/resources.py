@@ -19,8 +19,9 @@ from app.models import Visit
 from app.common.access import load_patient
 from app.common.problems import NotFound
 from app.visits import calendar_links, ical, lifecycle, views
-from app.visits.schemas import (CompleteSchema, DayViewSchema, MovedSchema, RescheduleSchema,
-                                VisitCorrectionSchema, VisitListArgs, VisitReasonSchema, VisitSchema)
+from app.visits.schemas import (CompleteSchema, DayViewSchema, MovedSchema, RescheduleSchema, ReschedulePreviewArgs,
+                                ReschedulePreviewSchema, VisitCorrectionSchema, VisitListArgs, VisitReasonSchema,
+                                VisitSchema)
 
 blp = Blueprint("visits", __name__, url_prefix="/api/v1", description="Visits and calendars")
 cal_blp = Blueprint("calendar-subscriptions", __name__, url_prefix="/cal",
@@ -80,6 +81,23 @@ def reschedule(args, visit_id):
                                               args["date"], args["reason"])
     annotate_visits([visit, *moved])  # readiness of the lot in one query
     return with_etag(visit, {"visit": visit, "moved": moved})
+
+
+@blp.route("/visits/<int:visit_id>/reschedule/preview", methods=["POST"])
+@requires(Capability.SCHEDULE_VISITS)
+@blp.arguments(ReschedulePreviewArgs)
+@blp.response(200, ReschedulePreviewSchema)
+@blp.doc(summary="What a reschedule to this day would move (nothing is written)")
+def preview_reschedule(args, visit_id):
+    """The cascade POST /visits/{id}/reschedule would apply, computed by the same code, with the
+    same refusals (409 for a closed visit, 422 for a day in the past, out of range or too close to
+    the previous dose). Writes nothing; send the ETag back as If-Match when you confirm."""
+    from app.visits.rescheduling import preview_reschedule as preview
+
+    visit = load_visit(visit_id)
+    moves = preview(utcnow(), visit, args["date"])
+    annotate_visits([visit])
+    return with_etag(visit, {"visit": visit, "moves": moves})
 
 
 @blp.route("/visits/<int:visit_id>/complete", methods=["POST"])

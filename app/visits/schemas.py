@@ -92,6 +92,30 @@ class MovedSchema(Schema):
     moved = fields.List(fields.Nested(VisitSchema))
 
 
+class ReschedulePreviewArgs(Schema):
+    date = fields.Date(required=True, metadata={"description": "The day the visit would be booked on (YYYY-MM-DD)."})
+
+
+class PlannedMoveSchema(Schema):
+    """One visit as the reschedule would leave it (rescheduling.Move)."""
+
+    visit_id = fields.Function(lambda m: m.row.id, metadata={"description": "The visit that would move."})
+    code = fields.Function(lambda m: m.row.code, metadata={"description": "Its protocol visit code (C03-SINT, IMG-W06...)."})
+    kind = fields.Function(lambda m: m.row.kind, metadata={"description": "haic, sintilimab, labs, imaging, safety_follow_up or survival_follow_up."})
+    version = fields.Function(lambda m: m.row.version, metadata={"description": "Its version now (changes when it is written)."})
+    from_date = fields.Date(attribute="old_date", metadata={"description": "Booked now, YYYY-MM-DD."})
+    to_date = fields.Date(attribute="new_date", metadata={"description": "Booked after the reschedule, YYYY-MM-DD."})
+    window_start = fields.Date(attribute="plan.window_start", metadata={"description": "Its protocol window after the reschedule: first day, YYYY-MM-DD."})
+    window_end = fields.Date(attribute="plan.window_end", metadata={"description": "Its protocol window after the reschedule: last day, YYYY-MM-DD."})
+    flags = fields.List(fields.String(), metadata={"description": "Its flags after the reschedule (out_of_window, capacity, closed_day, beyond_treatment_limit...)."})
+    cancelled = fields.Boolean(metadata={"description": "True when the move pushes it past the protocol's treatment limit: the reschedule cancels it."})
+
+
+class ReschedulePreviewSchema(Schema):
+    visit = fields.Nested(VisitSchema, metadata={"description": "The visit as it is now (its ETag is the If-Match for the reschedule)."})
+    moves = fields.List(fields.Nested(PlannedMoveSchema), metadata={"description": "Every visit the reschedule would change, the visit itself included, by booked day; empty when it is already booked that day."})
+
+
 class VisitListArgs(Schema):
     """The nurse's views: `from`/`to` default to today at the site (inclusive)."""
 
