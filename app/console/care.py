@@ -22,7 +22,7 @@ from app.common.etag import check_version
 from app.common.permissions import Capability
 from app.common.problems import NotFound, Problem
 from app.common.schemas import ReasonSchema
-from app.console.forms import FormErrors, parse, refused
+from app.console.forms import FormErrors, earlier_result, parse, refused, remember_result
 from app.console import symptom_entry
 from app.console.session import console_requires
 from app.console.views import _patient_data, _posted_version, _site_day, bp
@@ -210,6 +210,9 @@ def _candidate_refused(patient, candidate_id, exc, which):
 def add_alert_note(alert_id):
     """A note on the alert's thread without acknowledging it (alerts.add_note, as POST /alerts/{id}/notes)."""
     alert = load_visible(Alert, alert_id, g.actor, what="alert")
+    earlier = earlier_result(request.form)
+    if earlier:  # the same note sent twice (a double tap): it is on the thread once
+        return redirect(earlier)
     try:
         check_version(alert, _posted_version())
         args = parse(AlertNoteSchema(), request.form)
@@ -222,7 +225,9 @@ def add_alert_note(alert_id):
                                error_alert=None, note_errors=errors.errors, error_note_alert=alert_id,
                                error_message=message), errors.status
     flash(_("Note added."), "success")
-    return redirect(url_for("console.alerts_inbox", status=alert.status) + f"#alert-{alert.id}")
+    thread = url_for("console.alerts_inbox", status=alert.status) + f"#alert-{alert.id}"
+    remember_result(request.form, thread)
+    return redirect(thread)
 
 
 def _alerts_like(alert):

@@ -1,7 +1,15 @@
-"""Read a posted form with the API's own marshmallow schema, so both clients validate alike."""
+"""Read a posted form with the API's own marshmallow schema, so both clients validate alike;
+and recognise a form sent twice (a double tap, a resend after a slow answer)."""
+import uuid
+
+from flask import session
 from marshmallow import ValidationError
 
 from app.common.problems import Problem
+
+SUBMISSIONS_KEY = "console_submissions"
+KEPT_SUBMISSIONS = 20
+NOT_FIELDS = ("csrf_token", "version", "submission")
 
 
 class FormErrors(Exception):
@@ -14,7 +22,7 @@ class FormErrors(Exception):
 
 def parse(schema, form) -> dict:
     """`form` (request.form) through `schema`; blank optional fields are missing, not ""."""
-    data = {k: v for k, v in form.items() if k not in ("csrf_token", "version") and v.strip() != ""}
+    data = {k: v for k, v in form.items() if k not in NOT_FIELDS and v.strip() != ""}
     try:
         return schema.load(data)
     except ValidationError as exc:
@@ -33,3 +41,26 @@ def refused(exc: Exception) -> FormErrors:
 
     db.session.rollback()
     return exc if isinstance(exc, FormErrors) else from_problem(exc)
+
+
+def submission_token(values=None) -> str:
+    """The hidden `submission` value of a form that creates a record: the one the form was
+    shown with (kept when the page comes back with errors), else a new one."""
+    return (values or {}).get("submission") or uuid.uuid4().hex
+
+
+def earlier_result(form) -> str | None:
+    """Where the first send of this very form led (a URL), when it is sent again; else None.
+    The browser's session holds the last KEPT_SUBMISSIONS tokens, so a double tap on one tablet
+    writes once (the API's equivalent is the Idempotency-Key header)."""
+    token = form.get("submission", "")
+    return session.get(SUBMISSIONS_KEY, {}).get(token) if token else None
+
+
+def remember_result(form, url: str) -> None:
+    """Record that this form's submission led to `url` (after its write succeeded)."""
+    token = form.get("submission", "")
+    if token:
+        kept = dict(list(session.get(SUBMISSIONS_KEY, {}).items())[-(KEPT_SUBMISSIONS - 1):])
+        kept[token] = url
+        session[SUBMISSIONS_KEY] = kept

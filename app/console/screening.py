@@ -8,10 +8,9 @@ Writes go through the API's services with the API's schemas and capabilities:
 Reads are site-scoped like the API (another site's screening is a 404). The live criteria
 (`…/criteria`) judge the posted form with `eligibility.evaluate` and write nothing.
 """
-import uuid
 from datetime import date
 
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import func, select
@@ -23,7 +22,7 @@ from app.common.etag import check_version
 from app.common.permissions import Capability
 from app.common.problems import Problem
 from app.console import screening_form
-from app.console.forms import FormErrors, refused
+from app.console.forms import FormErrors, earlier_result, refused, remember_result, submission_token
 from app.console.session import console_requires, restore_form
 from app.console.views import _posted_version, bp
 from app.console.vocabulary import N_
@@ -37,8 +36,6 @@ from app.screening.schemas import (HISTOLOGIES, HISTORY, LAB_TESTS, LIVER_PATTER
 from app.visits import views as visit_views
 
 TOP_FIELDS = ("site", "screened_on", "initials", "sex", "birth_date")
-SUBMISSIONS_KEY = "console_screening_submissions"
-KEPT_SUBMISSIONS = 20
 # The registry's criterion titles (eligibility.CRITERIA), marked so the page can show them in Chinese.
 CRITERION_TITLES = [
     N_("Age 18–75 years"), N_("ECOG 0–1"), N_("Metastatic ESCC confirmed by histology or cytology"),
@@ -92,9 +89,9 @@ def create_screening():
     form = request.form
     if form.get("action") == "check":
         return _new_page(form)
-    earlier = session.get(SUBMISSIONS_KEY, {}).get(form.get("submission", ""))
+    earlier = earlier_result(form)
     if earlier:  # the same form sent twice (a double tap, a resend): the first screening stands
-        return redirect(url_for("console.screening", screening_id=earlier))
+        return redirect(earlier)
     reading = screening_form.read_facts(form)
     try:
         data = {key: form[key].strip() for key in TOP_FIELDS if form.get(key, "").strip()}
@@ -104,7 +101,7 @@ def create_screening():
     except (Problem, FormErrors) as exc:
         errors = refused(exc)
         return _new_page(form, errors.errors, errors.message, errors.status)
-    _remember_submission(form.get("submission"), created.id)
+    remember_result(form, url_for("console.screening", screening_id=created.id))
     flash(_("Screening saved: %(verdict)s.", verdict=_verdict_text(created.eligible)), "success")
     return redirect(url_for("console.screening", screening_id=created.id))
 
@@ -291,14 +288,6 @@ def _load_enrollment(form, screening_id: int) -> dict:
         raise FormErrors(errors)
 
 
-def _remember_submission(token: str | None, screening_id: int) -> None:
-    if not token:
-        return
-    kept = dict(list(session.get(SUBMISSIONS_KEY, {}).items())[-(KEPT_SUBMISSIONS - 1):])
-    kept[token] = screening_id
-    session[SUBMISSIONS_KEY] = kept
-
-
 def _verdict_text(eligible: bool | None) -> str:
     if eligible is None:
         return _("undecided, facts missing")
@@ -327,7 +316,7 @@ def _vocabulary() -> dict:
 def _new_page(values, errors=None, message=None, status=200):
     birth_date, screened_on = _form_dates(values)
     values = MultiDict(values)
-    values.setdefault("submission", uuid.uuid4().hex)
+    values["submission"] = submission_token(values)
     return render_template("console/screening.html", record=None, values=values, errors=errors or {},
                            error_message=message, judgement=_judged(values, birth_date, screened_on),
                            sites=_sites(), **_vocabulary()), status

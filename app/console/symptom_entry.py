@@ -9,7 +9,7 @@ from marshmallow import ValidationError
 
 from app.common.clock import utcnow
 from app.common.problems import Problem
-from app.console.forms import FormErrors, parse, refused
+from app.console.forms import FormErrors, earlier_result, parse, refused, remember_result, submission_token
 from app.console.symptom_rows import items_from_rows, row_errors, row_from_item, rows_from_form, with_blank_rows
 from app.ctcae.catalogue import search_terms
 from app.ctcae.definitions import grade_definitions
@@ -41,9 +41,10 @@ def rows_for_terms(terms) -> list[dict]:
     return with_blank_rows([row_from_item({"ctcae_term": term}) for term in terms if term.strip()])
 
 
-def page(patient, rows, *, text="", query="", errors=None, message=None, status=200):
+def page(patient, rows, *, text="", query="", errors=None, message=None, status=200, submission=None):
     terms, definitions, search_errors = term_search(query)
     return render_template("console/symptom_report.html", patient=patient, rows=rows, text=text, query=query,
+                           submission=submission or submission_token(),
                            terms=terms, definitions=definitions, errors={**(errors or {}), **search_errors},
                            error_message=message, official_terms=[f.term for f in all_facts()]), status
 
@@ -51,16 +52,19 @@ def page(patient, rows, *, text="", query="", errors=None, message=None, status=
 def submitted(patient, form):
     """One press of the form: `add_term`, or action read_text | search | save."""
     rows, text = rows_from_form(form), form.get("text", "")
-    query = form.get("term_query", "")
+    query, submission = form.get("term_query", ""), submission_token(form)
     if form.get("add_term"):
         return page(patient, with_blank_rows(rows + [row_from_item({"ctcae_term": form["add_term"]})]),
-                    text=text, query=query)
+                    text=text, query=query, submission=submission)
     action = form.get("action", "save")
     if action == "read_text":
-        return page(patient, with_blank_rows(_merge(rows, text)), text=text, query=query)
+        return page(patient, with_blank_rows(_merge(rows, text)), text=text, query=query, submission=submission)
     if action == "search":
-        return page(patient, with_blank_rows(rows), text=text, query=query)
-    return _save(patient, rows, text, query)
+        return page(patient, with_blank_rows(rows), text=text, query=query, submission=submission)
+    earlier = earlier_result(form)
+    if earlier:  # the same form saved twice (a double tap): the first report stands
+        return redirect(earlier)
+    return _save(patient, rows, text, query, form)
 
 
 def _merge(rows: list[dict], text: str) -> list[dict]:
@@ -69,7 +73,7 @@ def _merge(rows: list[dict], text: str) -> list[dict]:
     return rows + [row_from_item(item) for item in items_from_text(text) if item["ctcae_term"].lower() not in named]
 
 
-def _save(patient, rows, text, query):
+def _save(patient, rows, text, query, form):
     rows = [row for row in rows if any(row.values())]  # error keys name rows as shown again
     if not any(row["ctcae_term"] for row in rows) and text.strip():
         rows = _merge(rows, text)  # Save with only the text: read it first, as the button would
@@ -83,9 +87,11 @@ def _save(patient, rows, text, query):
     except (Problem, FormErrors) as exc:
         errors = refused(exc)
         return page(patient, with_blank_rows(rows, 1), text=text, query=query, status=errors.status,
-                    errors=row_errors(errors.errors, where), message=errors.message)
+                    errors=row_errors(errors.errors, where), message=errors.message, submission=submission_token(form))
     flash(_("Symptom report recorded."), "success")
-    return redirect(url_for("console.symptom_report_result", patient_id=patient.id, report_id=report.id))
+    result = url_for("console.symptom_report_result", patient_id=patient.id, report_id=report.id)
+    remember_result(form, result)
+    return redirect(result)
 
 
 def _load(text, items) -> dict:

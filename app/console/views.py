@@ -21,7 +21,7 @@ from app.common.etag import check_version
 from app.common.permissions import Capability, has_capability
 from app.common.problems import Problem
 from app.console.extensions import csrf
-from app.console.forms import FormErrors, parse, refused
+from app.console.forms import FormErrors, parse, refused, submission_token
 from app.console.patient_extras import care_data
 from app.console.session import console_requires, load_actor, restore_form, safe_next, sign_in, sign_out
 from app.extensions import db
@@ -51,7 +51,7 @@ def _actor_and_csrf():
 def _globals():
     return {"actor": getattr(g, "actor", None), "can": _can, "Capability": Capability,
             "lang": session.get("lang") or (request.accept_languages.best_match(LANGUAGES) or "zh"),
-            "one_day": lambda n: timedelta(days=n)}
+            "one_day": lambda n: timedelta(days=n), "submission_token": submission_token}
 
 
 def _can(capability) -> bool:

@@ -225,6 +225,27 @@ def test_a_bedside_report_is_picked_graded_saved_and_its_result_shown(console_nu
     assert "<td>Nausea</td><td>2</td>" in console_nurse.text
 
 
+def test_a_report_saved_twice_from_one_form_is_recorded_once(console_nurse, enroll):
+    from app.models import SymptomReport
+
+    patient = enroll()
+    base = f"/console/patients/{patient['id']}/symptom-reports/new"
+    console_nurse.get(base)
+    submission = hidden(console_nurse.text, "submission")
+    console_nurse.post(base, {"action": "search", "term_query": "恶心", "submission": submission})
+    assert hidden(console_nurse.text, "submission") == submission  # kept while the nurse works on the form
+    form = {"action": "save", "items-0-ctcae_term": "Nausea", "items-0-patient_grade": "2", "submission": submission}
+    form_page = console_nurse.page
+    first = console_nurse.post(base, form)
+    console_nurse.page = form_page  # the second tap comes from the same page, with the same tokens
+    second = console_nurse.post(base, form)
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert SymptomReport.query.count() == 1
+    console_nurse.get(base)
+    assert hidden(console_nurse.text, "submission") != submission  # a new form is a new report
+
+
 def test_free_text_is_read_like_an_sms_and_a_missing_grade_is_asked_beside_its_row(console_nurse, enroll):
     from app.models import Alert, SymptomReport
 
@@ -347,6 +368,20 @@ def test_a_note_is_added_to_an_alert_without_acknowledging_it(console_nurse, ope
     response = console_nurse.post(url, {"version": version, "note": "stale tablet"})
     assert response.status_code == 412 and "Someone else changed this alert" in console_nurse.text
     assert 'stale tablet</textarea>' in console_nurse.text
+
+
+def test_a_note_sent_twice_from_one_form_is_on_the_thread_once(console_nurse, open_alert):
+    from app.models import Alert
+
+    console_nurse.get("/console/alerts")
+    form_page = console_nurse.page
+    form = {"version": open_alert.version, "note": "Called twice, no answer.",
+            "submission": hidden(console_nurse.text, "submission")}
+    first = console_nurse.post(f"/console/alerts/{open_alert.id}/notes", form)
+    console_nurse.page = form_page  # a double tap: the same page, the same tokens
+    second = console_nurse.post(f"/console/alerts/{open_alert.id}/notes", form)
+    assert first.status_code == second.status_code == 302
+    assert [n.note for n in _row(Alert, open_alert.id).notes] == ["Called twice, no answer."]
 
 
 # --- Site scoping and capabilities ----------------------------------------------------------------
