@@ -6,7 +6,7 @@ from flask import Response, g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from app.common.sites import find_site
+from app.common.sites import site_named
 from app.common.access import load_visible, require_own_site
 from app.common.permissions import Capability
 from app.common.auth_context import requires
@@ -42,7 +42,7 @@ def load_for_write(visit_id):
 @blp.arguments(VisitListArgs, location="query")
 @blp.response(200, DayViewSchema)
 def list_visits(args):
-    site = find_site(args["site"]) if args["site"] else None
+    site = site_named(args["site"], g.actor) if args["site"] else None
     if site is not None:
         require_own_site(g.actor, site)
     first, last = views.view_days(g.actor, site, utcnow(), args["from_"], args["to"])
