@@ -38,9 +38,10 @@ def reschedule_visit(actor, now, visit, new_date: date, reason: str):
     _require_in_range(visit, new_date)
     if new_date == visit.scheduled_date:
         return visit, []
-    before = {row.id: io.state(row) for row in io.patient_visits(visit.patient_id)}
+    rows = io.patient_visits(visit.patient_id)
+    before = {row.id: io.raw_state(row) for row in rows}  # made JSON-ready only for the rows moved
     if visit.kind in TREATMENT_KINDS:
-        moved = shift_from(actor, now, visit, new_date, reason, "visit:reschedule")
+        moved = shift_from(actor, now, visit, new_date, reason, "visit:reschedule", rows=rows)
         moved = [row for row in moved if row is not visit]
     else:
         _move_alone(actor, now, visit, new_date, reason)
@@ -56,7 +57,7 @@ RESCHEDULE_ENTITY = "visit_reschedule"  # apart from the visit's own entries
 
 def _log_reschedule(actor, now, visit, rows, before, reason):
     log_change(actor, now, RESCHEDULE_ACTION, RESCHEDULE_ENTITY, visit.id,
-               before={"visits": {str(row.id): before[row.id] for row in rows}},
+               before={"visits": {str(row.id): io.state_of(before[row.id]) for row in rows}},
                after={"visits": {str(row.id): io.state(row) for row in rows}},
                reason=reason, site_id=visit.site_id)
 
@@ -167,16 +168,17 @@ def cancel_visit(actor, now, visit, reason: str):
     return _close(actor, now, visit, VisitStatus.CANCELLED, reason, "visit:cancel")
 
 
-def shift_from(actor, now, visit, new_date, reason, action) -> list:
+def shift_from(actor, now, visit, new_date, reason, action, rows=None) -> list:
     """Move treatment `visit` (or re-anchor on its given dose) and everything it drags along.
 
-    Returns the rows changed. Cycles pushed past the protocol's treatment limit are cancelled:
-    the protocol gives no dose after C1D1 + max_months.
+    Returns the rows changed (flushed once, with their audit entries). Cycles pushed past the
+    protocol's treatment limit are cancelled: the protocol gives no dose after C1D1 + max_months.
+    `rows`: the patient's visits when the caller has loaded them already.
     """
     patient = visit.patient
     protocol = io.protocol_named(visit.protocol_version)
     calendar = io.calendar_for(patient.site, protocol)
-    rows = io.patient_visits(patient.id)
+    rows = io.patient_visits(patient.id) if rows is None else rows
     before = [io.planned(row) for row in rows]
     booked = io.site_load(patient.site_id, calendar, min(visit.scheduled_date, new_date),
                           max(row.scheduled_date for row in rows))
@@ -188,8 +190,10 @@ def shift_from(actor, now, visit, new_date, reason, action) -> list:
         field = "date" if visit.status == VisitStatus.SCHEDULED else "actual_date"
         raise ValidationProblem(str(error), errors={field: [str(error)]}, slug="dose-interval")
     by_code = {row.code: row for row in rows}
-    return [_apply(actor, now, by_code[plan.code], plan, reason, action)
-            for plan in moved_visits(before, after)]
+    changed = [_apply(actor, now, by_code[plan.code], plan, reason, action)
+               for plan in moved_visits(before, after)]
+    db.session.flush()  # once for the lot: the updates and audit rows go in batches
+    return changed
 
 
 def _apply(actor, now, row, plan, reason, action):
@@ -198,9 +202,8 @@ def _apply(actor, now, row, plan, reason, action):
     if BEYOND_TREATMENT_LIMIT in plan.flags:
         row.status = VisitStatus.CANCELLED
         row.status_reason = f"{reason}: beyond the protocol's treatment limit"
-    db.session.flush()
     log_change(actor, now, action, "visit", row.id, before=before, after=io.state(row), reason=reason,
-           site_id=row.site_id)
+               site_id=row.site_id)
     return row
 
 
