@@ -6,6 +6,7 @@ from app import __version__
 
 from flask import Flask
 
+from app.common import arguments  # noqa: F401  (first: argument schemas built once, before any blueprint)
 from app.auth import rate_limit
 from app.common import (docs, errors, etag, health, input_guard, logs, openapi, query_args, request_boundary,
                         security_headers)
