@@ -82,7 +82,7 @@ def _arguments():
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--pg-server", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--seconds", type=float, default=60, help="mixed workload duration per database")
-    parser.add_argument("--reference-seconds", type=float, default=10,
+    parser.add_argument("--reference-seconds", type=float, default=8,
                         help="day view alone, and bare Flask, each")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)

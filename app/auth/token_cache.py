@@ -106,11 +106,14 @@ def _copy(obj):
 
 
 def attach(session, entry: _Entry) -> User:
-    """The entry's user in `session`, without SQL; its `site` relationship set to the site's copy."""
+    """The entry's user in `session`, without SQL, its `site` the site's copy; a user already in
+    the session (a test or a CLI holding one) is returned as it is: its state is the newer."""
+    present = session.identity_map.get(inspect(entry.user).key)
+    if present is not None:
+        return present
     site = _attached(session, entry.site) if entry.site is not None else None
-    user = _attached(session, entry.user)
-    if "site" not in inspect(user).dict:
-        set_committed_value(user, "site", site)
+    user = session.merge(entry.user, load=False)
+    set_committed_value(user, "site", site)
     return user
 
 
