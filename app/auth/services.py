@@ -142,7 +142,9 @@ def resolve_token(raw: str, now) -> ResolvedToken | None:
     cache = current_app.extensions.get(TOKEN_CACHE)
     entry = cache.get(key) if cache is not None else None
     if entry is not None:
-        return ResolvedToken(token_cache.attach(db.session, entry), entry.expires_at) if entry.expires_at > now else None
+        if entry.expires_at <= now:
+            return None
+        return ResolvedToken(token_cache.attach(db.session, entry), entry.expires_at)
     read_at = cache.clock() if cache is not None else 0.0
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == key))
     if token is None or token.revoked_at is not None or token.expires_at <= now or not token.user.active:
@@ -152,10 +154,9 @@ def resolve_token(raw: str, now) -> ResolvedToken | None:
     return ResolvedToken(token.user, token.expires_at)
 
 
-def install_token_cache(app, clock=None) -> token_cache.TokenCache:
+def install_token_cache(app) -> token_cache.TokenCache:
     """A per-process token cache for `app`, TOKEN_CACHE_SECONDS old at most (5; 0 turns it off)."""
-    seconds = float(app.config.get("TOKEN_CACHE_SECONDS", token_cache.MAX_AGE_S))
-    cache = token_cache.TokenCache(seconds, **({"clock": clock} if clock else {}))
+    cache = token_cache.TokenCache(float(app.config.get("TOKEN_CACHE_SECONDS", token_cache.MAX_AGE_S)))
     app.extensions[TOKEN_CACHE] = cache
     return cache
 
