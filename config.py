@@ -37,6 +37,8 @@ class Config:
         self.SITE_TIMEZONE = _env("SITE_TIMEZONE", "Asia/Shanghai")
         self.ENROLLMENT_TARGET = int(_env("ENROLLMENT_TARGET", 25))
         self.TOKEN_TTL_SECONDS = int(_env("TOKEN_TTL_SECONDS", 8 * 3600))
+        # Per-process token -> user cache; revocation reaches every node within this (at most 5 s).
+        self.TOKEN_CACHE_SECONDS = float(_env("TOKEN_CACHE_SECONDS", 5))
         self.LOGIN_MAX_FAILURES = int(_env("LOGIN_MAX_FAILURES", 5))
         self.LOGIN_LOCKOUT_SECONDS = int(_env("LOGIN_LOCKOUT_SECONDS", 15 * 60))
         self.PASSWORD_HASH_METHOD = _env("PASSWORD_HASH_METHOD", "scrypt")

@@ -6,6 +6,7 @@ from app import __version__
 
 from flask import Flask
 
+from app.common import arguments  # noqa: F401  (first: argument schemas built once, before any blueprint)
 from app.auth import rate_limit
 from app.common import (docs, errors, etag, health, input_guard, logs, openapi, query_args, request_boundary,
                         security_headers)
@@ -13,7 +14,7 @@ from app.common.clock import SystemClock
 from app.common.field_docs import describe_spec
 from flask_smorest import Api
 
-from app.auth.services import resolve_token
+from app.auth.services import install_token_cache, resolve_token
 from app.extensions import db, migrate
 from app.forms.links import PURPOSE as FORM_LINK_PURPOSE, current_form_link_message, send_checkin_link
 from app.notifications.send_policy import register_send_time_check
@@ -82,6 +83,7 @@ def build_app(config=None, clock=None):
     _init_extensions(app)
     security_headers.install(app)  # first: the request id is in every later log line
     app.before_request(input_guard.check_request)
+    install_token_cache(app)
     request_boundary.install(app, resolve_token)
     query_args.install(app)
     etag.install(app)

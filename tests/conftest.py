@@ -61,6 +61,7 @@ def app(session_app, test_database, app_config, clock):
 
     saved_config, saved_extensions = dict(session_app.config), dict(session_app.extensions)
     test_database.reset()
+    session_app.extensions["token_cache"].clear()  # users of the last test's database
     session_app.config.update({k: v for k, v in _settings(app_config).items()
                                if k not in ("SQLALCHEMY_DATABASE_URI", "SQLALCHEMY_ENGINE_OPTIONS")})
     session_app.extensions["clock"] = clock

@@ -36,13 +36,19 @@ class Watchdog:
 
     def watch(self, fd: int, seconds: float) -> int:
         token = next(self._counter)
+        deadline = time.monotonic() + seconds
         with self._cond:
             self._live[token] = fd
-            heapq.heappush(self._heap, (time.monotonic() + seconds, token))
+            # The thread sleeps until the earliest deadline on the heap (released or not) and
+            # then looks again: wake it only for a sooner one. Waking it on every statement
+            # cost a thread switch per query (issue 19).
+            sooner = not self._heap or deadline < self._heap[0][0]
+            heapq.heappush(self._heap, (deadline, token))
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="db-watchdog", daemon=True)
                 self._thread.start()
-            self._cond.notify()
+            elif sooner:
+                self._cond.notify()
         return token
 
     def release(self, token: int) -> None:

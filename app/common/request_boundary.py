@@ -14,7 +14,7 @@ from app.extensions import db
 
 log = logging.getLogger(__name__)
 BODY_METHODS = ("POST", "PUT", "PATCH")
-TOKEN_RESOLVER = "resolve_token"  # app.extensions key: (raw token, now) -> ApiToken | None
+TOKEN_RESOLVER = "resolve_token"  # app.extensions key: (raw token, now) -> an object with .user, or None
 # The only calls a user whose password was reset may make until they change it.
 ALLOWED_WHILE_PASSWORD_EXPIRED = ("/api/v1/auth/password", "/api/v1/auth/me", "/api/v1/auth/revoke")
 
@@ -153,7 +153,8 @@ def _replay_after_race(exc, key):
 
 def install(app, resolve_token):
     """Install the boundary on `app`; `resolve_token(raw, now)` (from auth, passed in by the
-    factory so the kernel imports no domain) turns a bearer token into an ApiToken or None."""
+    factory so the kernel imports no domain) turns a bearer token into an object with `.user`
+    (the caller, in the request's session), or None."""
     app.extensions[TOKEN_RESOLVER] = resolve_token
     app.before_request(before_request)
     app.after_request(after_request)

@@ -12,3 +12,10 @@ def find_site(code: str) -> Site:
     if site is None:
         raise ValidationProblem(f"No site with code {code!r}.", errors={"site": ["Unknown site."]})
     return site
+
+
+def site_named(code: str, actor=None) -> Site:
+    """`find_site(code)`, answered without a query when it is `actor`'s own site (already
+    loaded with the actor)."""
+    own = getattr(actor, "site", None)
+    return own if own is not None and own.code == code else find_site(code)

@@ -36,8 +36,9 @@ def reschedule_visit(actor, now, visit, new_date: date, reason: str):
     moves = preview_reschedule(now, visit, new_date)
     if not moves:
         return visit, []
-    before = {row.id: io.state(row) for row in io.patient_visits(visit.patient_id)}
+    before = {move.row.id: io.raw_state(move.row) for move in moves}  # only the rows that move
     moved = [_apply(actor, now, move.row, move.plan, reason, "visit:reschedule") for move in moves]
+    db.session.flush()  # once for the lot: the updates and audit rows go in batches
     moved = [row for row in moved if row is not visit]
     _log_reschedule(actor, now, visit, [visit, *moved], before, reason)
     return visit, moved
@@ -50,7 +51,7 @@ RESCHEDULE_ENTITY = "visit_reschedule"  # apart from the visit's own entries
 
 def _log_reschedule(actor, now, visit, rows, before, reason):
     log_change(actor, now, RESCHEDULE_ACTION, RESCHEDULE_ENTITY, visit.id,
-               before={"visits": {str(row.id): before[row.id] for row in rows}},
+               before={"visits": {str(row.id): io.state_of(before[row.id]) for row in rows}},
                after={"visits": {str(row.id): io.state(row) for row in rows}},
                reason=reason, site_id=visit.site_id)
 
@@ -146,11 +147,13 @@ def cancel_visit(actor, now, visit, reason: str):
 
 def shift_from(actor, now, visit, new_date, reason, action) -> list:
     """Move treatment `visit` (or re-anchor on its given dose) and everything it drags along
-    (`rescheduling.plan_shift`), audited as `action`. Returns the rows changed. Cycles pushed
-    past the protocol's treatment limit are cancelled: the protocol gives no dose after
-    C1D1 + max_months.
+    (`rescheduling.plan_shift`), audited as `action`. Returns the rows changed (flushed once,
+    with their audit entries). Cycles pushed past the protocol's treatment limit are cancelled:
+    the protocol gives no dose after C1D1 + max_months.
     """
-    return [_apply(actor, now, move.row, move.plan, reason, action) for move in plan_shift(visit, new_date)]
+    changed = [_apply(actor, now, move.row, move.plan, reason, action) for move in plan_shift(visit, new_date)]
+    db.session.flush()  # once for the lot: the updates and audit rows go in batches
+    return changed
 
 
 def _apply(actor, now, row, plan, reason, action):
@@ -159,7 +162,6 @@ def _apply(actor, now, row, plan, reason, action):
     if BEYOND_TREATMENT_LIMIT in plan.flags:
         row.status = VisitStatus.CANCELLED
         row.status_reason = f"{reason}: beyond the protocol's treatment limit"
-    db.session.flush()
     log_change(actor, now, action, "visit", row.id, before=before, after=io.state(row), reason=reason,
-           site_id=row.site_id)
+               site_id=row.site_id)
     return row

@@ -135,3 +135,21 @@ def test_day_view_items_are_exactly_what_the_schema_dumps(app, nurse, enroll, cl
         visit = db.session.get(Visit, item["id"])
         visit.study_id, visit.initials, visit.site = row.study_id, row.initials, "BJ"
         assert item == DayViewVisitSchema().dump(visit)
+
+
+def test_timeline_items_are_exactly_what_the_schema_dumps(app, nurse, enroll):
+    """The timeline builds its JSON directly for speed (issue 19); it must not drift from VisitSchema."""
+    from app.extensions import db
+    from app.models import Visit
+    from app.visits.schemas import VisitSchema
+
+    patient = enroll()
+    url = f"/api/v1/patients/{patient['id']}/visits"
+    sint = next(v for v in nurse.get(url).get_json()["items"] if v["code"] == "C01-SINT")
+    nurse.post(f"/api/v1/visits/{sint['id']}/complete", json={"actual_date": MONDAY, "dose_mg": 200})
+    items = nurse.get(url).get_json()["items"]
+    assert len(items) == 91 and any(item["timing"] == "on_time" for item in items)
+    assert any(item["readiness"]["status"] != "not_applicable" for item in items)
+    db.session.expire_all()
+    for item in items:
+        assert item == VisitSchema().dump(db.session.get(Visit, item["id"]))
