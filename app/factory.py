@@ -45,7 +45,6 @@ BLUEPRINTS = (
 )
 PAGE_MODULES = ("app.forms.pages",)  # plain Flask pages outside the API (the patient's web form)
 # Plain (non-API) pages; each module exposes `register(app)`.
-PAGE_MODULES = ("app.forms.pages",)
 CLI_MODULES = (
     "app.common.jobs_cli",
     "app.auth.cli",
