@@ -74,8 +74,8 @@ def status_counts(url: str) -> dict:
 
 
 def throughput(url: str, count: int, latency: float, threads: int, processes: int = 1) -> float:
-    """Messages/s for ``count`` queued messages swept by ``processes`` dispatchers at once
-    (each in its own process, timed from a common start once all have started)."""
+    """Messages sent per second when ``processes`` dispatchers sweep ``count`` queued messages at
+    once (each in its own process, timed from a common start once all have started)."""
     queue(url, count)
     context = multiprocessing.get_context("spawn")
     # The fake in a child process: its own GIL, as a real provider would be.
@@ -93,8 +93,9 @@ def throughput(url: str, count: int, latency: float, threads: int, processes: in
         for worker in workers:
             worker.join(timeout=60)
         stop_fake()
-    assert sent == count, (sent, count)
-    return count / elapsed
+    if sent != count:  # e.g. a connection reset by the loaded fake: retried later, after the sweep
+        print(f"  {count - sent} of {count} messages not sent in the sweep (retryable errors): {status_counts(url)}")
+    return sent / elapsed
 
 
 def _dispatch(url, fake_config, threads, ready, go, results) -> None:
