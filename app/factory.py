@@ -155,6 +155,7 @@ def _init_extensions(app):
     _ensure_sqlite_dir(app)
     _database_timeouts(app)
     db.init_app(app)
+    _install_sql_functions(app)
     _watch_statements(app)
     rate_limit.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True)
@@ -162,6 +163,13 @@ def _init_extensions(app):
     api = Api(app, spec_kwargs={"security": [{"bearer": []}]})
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     app.extensions["smorest_api"] = api
+
+
+def _install_sql_functions(app):
+    from app.common import sql_dates
+
+    with app.app_context():
+        sql_dates.install(db.engine)
 
 
 def _watch_statements(app):

@@ -27,18 +27,13 @@ EXPORTS = ("/api/v1/exports/adsl", "/api/v1/exports/adtte", "/api/v1/exports/sdt
            "/api/v1/reports/safety.xlsx")
 
 
-def add_doses_and_adverse_events() -> None:
+def add_adverse_events() -> None:
     from sqlalchemy import insert, select
 
     from app.extensions import db
-    from app.models import AdverseEvent, AdverseEventGrade, Patient, Visit
+    from app.models import AdverseEvent, AdverseEventGrade, Patient
 
     patients = db.session.execute(select(Patient.id, Patient.site_id, Patient.treatment_start)).all()
-    db.session.execute(insert(Visit), [dict(patient_id=pid, site_id=site, protocol_version="NCT06184841-v1",
-                       code=f"C01-{kind[:4].upper()}", kind=kind, cycle=1, anchor="c1d1", target_date=c1d1,
-                       window_start=c1d1, window_end=c1d1, scheduled_date=c1d1, status="completed",
-                       actual_date=c1d1, dose_mg=200.0, panels=[], flags=[], created_at=NOW, updated_at=NOW, version=1)
-                       for pid, site, c1d1 in patients for kind in ("haic", "sintilimab")])
     terms = (("Nausea", "10028813", "Gastrointestinal disorders", 2), ("Fatigue", "10016256", "General disorders "
              "and administration site conditions", 1))
     db.session.execute(insert(AdverseEvent), [dict(patient_id=pid, site_id=site, ctcae_term=term, meddra_code=code,
@@ -62,7 +57,7 @@ def run(n_patients: int, url: str) -> None:
     app = build(url)
     with app.app_context():
         populate(n_patients)
-        add_doses_and_adverse_events()
+        add_adverse_events()
     client = app.test_client()
     token = client.post("/api/v1/auth/token", json={"username": "coord", "password": "bench password 1"})
     headers = {"Authorization": f"Bearer {token.get_json()['access_token']}"}

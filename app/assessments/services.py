@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from app.assessments import progression
 from app.schedules.protocol import protocol_named
-from app.assessments.bulk import LesionValues, ScanValues
 from app.assessments.lesions import LYMPH_NODE, ORGANS, normalise_organ
 from app.assessments.recist import (
     Assessment, Lesion, SeriesEvaluation, evaluate_series, sum_of_diameters, validate_baseline,
@@ -32,14 +31,6 @@ def to_assessment(row: TumorAssessment) -> Assessment:
     lesions = tuple(Lesion(item["lesion_id"], item["organ"], bool(item.get("nodal")), item.get("diameter_mm"),
                            bool(item.get("too_small_to_measure"))) for item in row.target_lesions)
     return Assessment(row.date, lesions, row.non_target, bool(row.new_lesions), tuple(row.new_lesion_sites or ()),
-                      row.non_target_liver)
-
-
-def to_scan_values(row) -> ScanValues:
-    """The stored scan as plain tuples for the bulk path (same reading as ``to_assessment``)."""
-    lesions = tuple([LesionValues(item["lesion_id"], item["organ"], bool(item.get("nodal")), item.get("diameter_mm"),
-                                  bool(item.get("too_small_to_measure"))) for item in row.target_lesions])
-    return ScanValues(row.date, lesions, row.non_target, bool(row.new_lesions), tuple(row.new_lesion_sites or ()),
                       row.non_target_liver)
 
 

@@ -6,7 +6,6 @@ by the pure modules inside their functions, on the first report, not at start-up
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 
 from flask import current_app
@@ -14,7 +13,7 @@ from sqlalchemy import func, select
 
 from app.assessments.bulk import gc_paused
 from app.assessments.recist import CR, PR, evaluate_series
-from app.assessments.services import to_assessment, to_scan_values
+from app.assessments.reads import assessments_by_patient, scan_values_by_patient
 from app.common.access import scope_to_site
 from app.common.clock import local_date
 from app.common.problems import ValidationProblem
@@ -29,7 +28,7 @@ from app.followup.proof_of_life import (
     active_events_by_patient, first_event_date, latest_proof_of_life, proof_of_life_dates,
 )
 from app.followup.services import TREATMENT_ENDING
-from app.models import Patient, PatientEvent, TumorAssessment
+from app.models import Patient, PatientEvent
 
 ENDPOINTS = ("os", "pfs", "pfssens", "dor", "ttr")
 
@@ -58,7 +57,7 @@ def gather(actor, cutoff: date, site=None) -> list[tuple[Patient, PatientEndpoin
     statement = treated_patients(actor, cutoff, site)
     patients = db.session.scalars(statement.order_by(Patient.id)).all()
     ids = statement.with_only_columns(Patient.id).order_by(None).scalar_subquery()
-    scans = _scans(ids, to_assessment)
+    scans = assessments_by_patient(ids)
     alive, events = proof_of_life_dates(ids), active_events_by_patient(ids)
     return [(p, _data(p, cutoff, scans.get(p.id, ()), (), alive.get(p.id, ()),
                       events.get(p.id, [])), events.get(p.id, []))
@@ -77,42 +76,41 @@ def _data(patient, cutoff, scans, imaging, alive, events) -> PatientEndpointData
 def endpoint_inputs(actor, cutoff: date, site=None) -> list[PatientEndpointData]:
     """Endpoint inputs of every treated patient in scope, for the report over the whole trial.
 
-    The lean twin of ``gather``: plain column tuples instead of ORM entities, scans as
-    tuples (``to_scan_values``) and one grouped query for deaths instead of every event.
+    The lean twin of ``gather``, in five Core selects whatever the number of patients:
+    the treated patients, their scans and lesions as plain tuples
+    (``scan_values_by_patient``), the latest proof of life (one aggregate) and the first
+    death and progression events (one aggregate); no ORM entities.
     """
-    statement = treated_patients(actor, cutoff, site)
-    patients = db.session.execute(statement.with_only_columns(
+    patients = db.session.execute(treated_patients(actor, cutoff, site).with_only_columns(
         Patient.id, Patient.study_id, Patient.c1d1).order_by(Patient.id)).all()
-    ids = statement.with_only_columns(Patient.id).order_by(None).scalar_subquery()
+    # The other reads take every patient in scope: a filter the database evaluates once,
+    # where "treated" (C1D1 from the visits) would be evaluated again per patient and query.
+    # Rows of untreated patients are read but never looked up.
+    ids = _in_scope(actor, site)
     with gc_paused():
-        scans = _scans(ids, to_scan_values)
+        scans = scan_values_by_patient(ids)
         # OS needs only the latest proof of life up to the cutoff (see last_known_alive).
-        alive, deaths = latest_proof_of_life(ids, cutoff), _event_dates(ids, "death")
-        progressions = _event_dates(ids, "progression")
-        return [PatientEndpointData(study_id, c1d1, cutoff, tuple(scans.get(pid, ())), deaths.get(pid),
+        alive, first = latest_proof_of_life(ids, cutoff), _first_event_dates(ids, ("death", "progression"))
+        return [PatientEndpointData(study_id, c1d1, cutoff, tuple(scans.get(pid, ())), first.get((pid, "death")),
                                     (alive[pid],) if pid in alive else (),
-                                    progression_event_date=progressions.get(pid))
+                                    progression_event_date=first.get((pid, "progression")))
                 for pid, study_id, c1d1 in patients]
 
 
-def _scans(ids, convert) -> dict[int, list]:
-    columns = (TumorAssessment.patient_id, TumorAssessment.date, TumorAssessment.target_lesions,
-               TumorAssessment.non_target, TumorAssessment.new_lesions, TumorAssessment.new_lesion_sites,
-               TumorAssessment.non_target_liver)
-    rows = db.session.execute(select(*columns).where(
-        TumorAssessment.patient_id.in_(ids), TumorAssessment.retracted_at.is_(None)))
-    grouped = defaultdict(list)
-    for row in rows:  # plain rows: the converters read the same attribute names
-        grouped[row.patient_id].append(convert(row))
-    return grouped
+def _in_scope(actor, site=None):
+    """Ids of the patients the actor may see (of ``site`` if given), as a subquery."""
+    statement = scope_to_site(select(Patient.id), actor, Patient.site_id)
+    if site is not None:
+        statement = statement.where(Patient.site_id == site.id)
+    return statement.scalar_subquery()
 
 
-def _event_dates(ids, event_type: str) -> dict[int, date]:
-    """The first active event of a type per patient (``first_event_date``, in SQL)."""
-    return dict(db.session.execute(
-        select(PatientEvent.patient_id, func.min(PatientEvent.date)).where(
-            PatientEvent.patient_id.in_(ids), PatientEvent.type == event_type, PatientEvent.retracted_at.is_(None))
-        .group_by(PatientEvent.patient_id)).all())
+def _first_event_dates(ids, event_types) -> dict[tuple[int, str], date]:
+    """(patient id, type) -> the first active event of that type (``first_event_date``, in SQL)."""
+    return {(patient_id, event_type): when for patient_id, event_type, when in db.session.execute(
+        select(PatientEvent.patient_id, PatientEvent.type, func.min(PatientEvent.date)).where(
+            PatientEvent.patient_id.in_(ids), PatientEvent.type.in_(event_types), PatientEvent.retracted_at.is_(None))
+        .group_by(PatientEvent.patient_id, PatientEvent.type))}
 
 
 def derive_all(actor, cutoff: date, site=None):
@@ -122,6 +120,13 @@ def derive_all(actor, cutoff: date, site=None):
 
 def efficacy(actor, cutoff: date, site=None) -> dict:
     """GET /reports/efficacy: ORR, liver response rate, OS/PFS/DOR/TTR, median follow-up."""
+    # The collector stays paused until the inputs are freed (with _report's frame): resumed
+    # earlier, its first run would traverse every scan tuple still alive (see gc_paused).
+    with gc_paused():
+        return _report(actor, cutoff, site)
+
+
+def _report(actor, cutoff: date, site) -> dict:
     derived = derive_all_endpoints(endpoint_inputs(actor, cutoff, site))
     report = efficacy_report(derived).as_dict()
     population = population_block(

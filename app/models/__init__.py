@@ -1,6 +1,6 @@
 """All models, one module per aggregate, re-exported for Alembic and services."""
 from app.models.adverse_event import AdverseEvent, AdverseEventGrade, SymptomReview
-from app.models.assessment import TumorAssessment
+from app.models.assessment import TargetLesionMeasurement, TumorAssessment
 from app.models.alert_note import AlertNote
 from app.models.audit import AuditEntry
 from app.models.baseline import PatientBaseline
@@ -37,7 +37,7 @@ __all__ = [
     "Screening", "Site", "SymptomItem", "SymptomReport", "User", "Visit",
 ]
 __all__ += ["AdverseEvent", "AdverseEventGrade", "SymptomReview"]
-__all__ += ["ContactAttempt", "TumorAssessment"]
+__all__ += ["ContactAttempt", "TargetLesionMeasurement", "TumorAssessment"]
 __all__ += ["CtcaeTerm"]
 __all__ += ["JobRun"]
 __all__ += ["LabAeCandidate", "LabCollection", "LabResult"]

@@ -149,9 +149,14 @@ class Dispatcher:
             # result when sends are slow, fewer commits when they pour in.
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             _relax_commit_durability()
+            accepted = []  # the usual answer, recorded for all at once (outbox.mark_sent_many)
             for future in done:
                 for (message_id, attempts, sms, purpose), result in zip(futures[future], future.result()):
-                    self._record(message_id, token, attempts, sms, result, stats, purpose)
+                    if result.ok:
+                        accepted.append((message_id, result.provider_sid, sms))
+                    else:
+                        self._record(message_id, token, attempts, sms, result, stats, purpose)
+            self._record_sent(accepted, token, stats)
             db.session.commit()
 
     def _send_in_order(self, to: str, rows: list[tuple]) -> list[SendResult]:
@@ -206,6 +211,14 @@ class Dispatcher:
         if not settled:
             stats.lost_lease += 1
             log.warning("message %s: lease lost before its result was recorded", message_id)
+
+    def _record_sent(self, accepted: list[tuple], token: str, stats: SweepStats) -> None:
+        settled = outbox.mark_sent_many(token, utcnow(), accepted)
+        stats.sent += len(settled)
+        for message_id, _sid, _sms in accepted:
+            if message_id not in settled:
+                stats.lost_lease += 1
+                log.warning("message %s: lease lost before its result was recorded", message_id)
 
     def _patient_consequences(self, message_id: int, now: datetime, result: SendResult) -> None:
         message = db.session.get(Message, message_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import case, select, update
+from sqlalchemy import JSON, String, Text, bindparam, case, or_, select, update
 
 from app.common.statuses import MessageStatus
 from app.extensions import db
@@ -160,6 +160,37 @@ def mark_sent(message_id: int, token: str, now: datetime, provider_sid: str | No
     return _settle(message_id, token, status=forward, provider_sid=provider_sid, sent_at=now, body=sms.text,
                    template_name=sms.template and sms.template.name,
                    template_params=template_params(sms.template), error_code=None, error_message=None)
+
+
+def mark_sent_many(token: str, now: datetime, sent: list[tuple[int, str | None, RenderedSms]]) -> set[int]:
+    """``mark_sent`` for several (message id, provider sid, sms) of one sweep, in two statements
+    instead of one per message; returns the ids recorded (the others lost their lease).
+
+    The rows still held under ``token`` are locked first (PostgreSQL: FOR UPDATE, so no lease
+    recovery can take them before the commit), then settled by one executemany; the UPDATE
+    re-checks the token, as ``_settle`` does.
+    """
+    if not sent:
+        return set()
+    held = set(db.session.scalars(select(Message.id).where(
+        Message.id.in_([message_id for message_id, _, _ in sent]), Message.claim_token == token)
+        .with_for_update()))
+    rows = [{"message_id": message_id, "sid": sid, "text": sms.text,
+             "template": sms.template and sms.template.name, "params": template_params(sms.template)}
+            for message_id, sid, sms in sent if message_id in held]
+    if rows:
+        table = Message.__table__
+        # (no IN list: executemany takes no expanding parameter)
+        unsent = or_(*(table.c.status == status for status in UNSENT))
+        forward = case((unsent, MessageStatus.SENT), else_=table.c.status)
+        db.session.connection().execute(
+            update(table).where(table.c.id == bindparam("message_id"), table.c.claim_token == token).values(
+                status=forward, provider_sid=bindparam("sid", type_=String()), sent_at=now,
+                body=bindparam("text", type_=Text()), template_name=bindparam("template", type_=String()),
+                template_params=bindparam("params", type_=JSON()), claim_token=None, lease_expires_at=None,
+                error_code=None, error_message=None),
+            rows)
+    return held
 
 
 def mark_retry(message_id: int, token: str, at: datetime, error_code, error_message) -> bool:

@@ -88,3 +88,38 @@ def test_latest_proof_of_life_is_the_maximum_up_to_the_cutoff(app, trial):
     expected = {pid: max(d for d in dates if d <= CUTOFF) for pid, dates in every.items()
                 if any(d <= CUTOFF for d in dates)}
     assert latest_proof_of_life(ids, CUTOFF) == expected
+
+
+def _statements_of_report(api):
+    """The SQL statements one GET /reports/efficacy runs."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    statements = []
+
+    def remember(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        assert api.get("/api/v1/reports/efficacy", query_string={"cutoff": CUTOFF.isoformat()}).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    return statements
+
+
+def test_the_report_runs_the_same_statements_for_more_patients(coordinator, trial):
+    few = _statements_of_report(coordinator)
+    for index in range(4):  # more patients, scans, SMS, contacts and deaths
+        patient = enroll_on(coordinator, C1D1, dosed=True)
+        for week, mm in ((-1, 40), (6, 30), (12, 28)):
+            _scan(coordinator, patient, C1D1 + timedelta(weeks=week, days=index), mm)
+        _inbound_sms(patient, datetime(2025, 5, 1 + index, 12, 0, tzinfo=timezone.utc))
+        post_event(coordinator, patient["id"], "contact", C1D1 + timedelta(days=60 + index))
+        post_event(coordinator, patient["id"], "death", C1D1 + timedelta(days=200 + index))
+    many = _statements_of_report(coordinator)
+    assert len(many) == len(few)
+    # The lesions in one read; every proof of life (SMS too) in one aggregate, deaths and progressions in another.
+    assert sum("FROM target_lesion_measurements" in s for s in many) == 1
+    assert sum("FROM messages" in s for s in many) == 1 and sum("FROM patient_events" in s for s in many) == 2

@@ -94,3 +94,76 @@ def test_audit_trail_is_append_only_in_the_database(scratch_url):
             with engine.begin() as conn:
                 conn.execute(text(statement))
     engine.dispose()
+
+
+def _insert_scans_at_0014(url):
+    """A site, a patient and three scans stored as 0014 stored them (JSON lists)."""
+    from datetime import date, datetime, timezone
+
+    engine = create_engine(url)
+    stamp = {"created_at": datetime(2026, 1, 5, tzinfo=timezone.utc),
+             "updated_at": datetime(2026, 1, 5, tzinfo=timezone.utc), "version": 1}
+    lesions = [{"lesion_id": "L1", "organ": "liver", "nodal": False, "diameter_mm": 41.5, "too_small_to_measure": False},
+               {"lesion_id": "N1", "organ": "lymph_node", "nodal": True, "diameter_mm": None,
+                "too_small_to_measure": True}]
+    with engine.begin() as conn:
+        def insert(table, **values):
+            conn.execute(_table(table, *values).insert(), [values])
+
+        insert("sites", id=1, code="BJ", name="Beijing", timezone="Asia/Shanghai", enrolled_count=1,
+               last_study_number=1, haic_daily_capacity=4, quiet_start="21:00", quiet_end="08:00", **stamp)
+        insert("screenings", id=1, site_id=1, screened_on=date(2026, 1, 1), initials="AB", sex="male",
+               birth_date=date(1960, 1, 1), facts={}, criteria=[], reasons_ineligible=[], missing=[], **stamp)
+        insert("patients", id=1, site_id=1, screening_id=1, study_id="BJ-001", initials="AB", status="on_treatment",
+               treatment_start=date(2026, 1, 5), protocol_version="NCT06184841-v1", language="zh",
+               phone="+8613900000001", sms_opted_out=False, sms_unreachable=False, enrolled_at=stamp["created_at"],
+               created_at=stamp["created_at"], updated_at=stamp["updated_at"], version=1)
+        for scan_id, day, targets, sites in ((1, date(2026, 1, 2), lesions, []),
+                                             (2, date(2026, 2, 16), [lesions[0] | {"diameter_mm": 20.0}],
+                                              ["extrahepatic", "liver"]),
+                                             (3, date(2026, 3, 30), [], ["liver"])):
+            insert("tumor_assessments", id=scan_id, patient_id=1, site_id=1, date=day, target_lesions=targets,
+                   non_target="none", new_lesions=bool(sites), new_lesion_sites=sites, **stamp)
+    engine.dispose()
+    return lesions
+
+
+def _table(name, *columns):
+    """A lightweight table of the named columns (JSON and timestamps typed, for their binds)."""
+    import sqlalchemy as sa
+
+    json_columns = {"facts", "criteria", "reasons_ineligible", "missing", "target_lesions", "new_lesion_sites"}
+    stamps = {"created_at", "updated_at", "enrolled_at"}
+    return sa.table(name, *(sa.column(c, sa.JSON() if c in json_columns else
+                                      sa.DateTime(timezone=True) if c in stamps else None) for c in columns))
+
+
+def test_0015_moves_scan_measurements_into_columns_and_back(scratch_url):
+    """Upgrade: each JSON lesion becomes a row (order kept), the sites two flags; downgrade: back."""
+    import sqlalchemy as sa
+
+    migrate(scratch_url, "upgrade", "0014")
+    lesions = _insert_scans_at_0014(scratch_url)
+    migrate(scratch_url, "upgrade", "0015")
+    engine = create_engine(scratch_url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT assessment_id, position, lesion_id, organ, nodal, diameter_mm, "
+                                 "too_small_to_measure FROM target_lesion_measurements "
+                                 "ORDER BY assessment_id, position")).all()
+        flags = conn.execute(text("SELECT id, new_lesion_extrahepatic, new_lesion_liver FROM tumor_assessments "
+                                  "ORDER BY id")).all()
+    assert [tuple(r) for r in rows] == [(1, 0, "L1", "liver", False, 41.5, False), (1, 1, "N1", "lymph_node", True, None, True),
+                                        (2, 0, "L1", "liver", False, 20.0, False)]
+    assert [(i, bool(e), bool(l)) for i, e, l in flags] == [(1, False, False), (2, True, True), (3, False, True)]
+    assert "target_lesions" not in {c["name"] for c in inspect(engine).get_columns("tumor_assessments")}
+    engine.dispose()
+    migrate(scratch_url, "downgrade", "0014")
+    engine = create_engine(scratch_url)
+    scans = sa.table("tumor_assessments", sa.column("id"), sa.column("target_lesions", sa.JSON()),
+                     sa.column("new_lesion_sites", sa.JSON()))
+    with engine.connect() as conn:
+        back = conn.execute(sa.select(scans).order_by(scans.c.id)).all()
+    engine.dispose()
+    assert [tuple(r) for r in back] == [(1, lesions, []), (2, [lesions[0] | {"diameter_mm": 20.0}],
+                                                           ["extrahepatic", "liver"]), (3, [], ["liver"])]
+    assert "target_lesion_measurements" not in tables(scratch_url)
