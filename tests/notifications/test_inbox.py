@@ -250,7 +250,7 @@ def test_an_unmatched_text_is_listed_alerted_answered_and_assignable(client, fak
     assert report is not None and "发烧" in report.text  # processed as the patient's text
     closed = coordinator.get(f"/api/v1/alerts/{alert['id']}").get_json()
     assert closed["status"] == "acknowledged" and patient.study_id in closed["acknowledgement_note"]
-    [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.entity == "alert", AuditEntry.entity_id == alert["id"],
+    [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.entity == "alert", AuditEntry.entity_id == str(alert["id"]),
                                                           AuditEntry.action == "alert_acknowledged")).all()
     assert entry.actor.startswith("coordinator") and entry.after["status"] == "acknowledged"
     assert coordinator.post(f"/api/v1/messages/{item['id']}/assign",
