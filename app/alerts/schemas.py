@@ -28,6 +28,7 @@ class AlertSchema(Schema):
     urgent = fields.Function(lambda a: any(r.startswith("red_flag:") for r in a.reasons or ()))
     detail = fields.String(allow_none=True)
     symptom_report_id = fields.Integer(allow_none=True)
+    message_id = fields.Integer(allow_none=True)
     opened_at = fields.AwareDateTime()
     last_event_at = fields.AwareDateTime()
     occurrences = fields.Integer()

@@ -25,16 +25,16 @@ def alert_late_urgent_replies(now: datetime, max_wait: timedelta = DEFAULT_MAX_W
         Message.created_at <= now - max_wait, Message.created_at >= now - _LOOKBACK).order_by(Message.id)).all()
     opened = []
     for message in late:
-        marker = f"(message {message.id})"
-        if db.session.scalar(select(Alert.id).where(Alert.kind == LATE_ALERT, Alert.detail.contains(marker))):
+        if db.session.scalar(select(Alert.id).where(Alert.kind == LATE_ALERT, Alert.message_id == message.id)):
             continue
         patient = db.session.get(Patient, message.patient_id) if message.patient_id else None
         waited = int((now - message.created_at).total_seconds())
         alert = open_alert(now, LATE_ALERT, message.site_id, message.patient_id,
-                           f"The urgent reply to patient {getattr(patient, 'study_id', '?')} {marker} has not gone "
+                           f"The urgent reply to patient {getattr(patient, 'study_id', '?')} (message {message.id}) "
+                           f"has not gone "
                            f"out after {waited} s (status {message.status}"
                            f"{', ' + message.error_message if message.error_message else ''}). Call the patient now.",
-                           reasons=["red_flag:urgent_reply_late"])
+                           reasons=["red_flag:urgent_reply_late"], message_id=message.id)
         if patient is not None:
             page_on_call(now, patient, alert, urgent=True)
         opened.append(alert)

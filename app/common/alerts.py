@@ -12,13 +12,15 @@ from app.models import Alert
 
 
 def open_alert(now: datetime, kind: str, site_id: int | None, patient_id: int | None, detail: str,
-               reasons: list[str] | None = None, actor="system") -> Alert:
-    """Add an open alert of `kind` (API.md alert kinds) with `detail` for staff; audited, flushed."""
+               reasons: list[str] | None = None, actor="system", message_id: int | None = None) -> Alert:
+    """Add an open alert of `kind` (API.md alert kinds) with `detail` for staff, about the text
+    `message_id` when there is one; audited, flushed."""
     alert = Alert(patient_id=patient_id, site_id=site_id, kind=kind, status=AlertStatus.OPEN, reasons=reasons or [kind],
-                  detail=detail, opened_at=now, last_event_at=now, occurrences=1)
+                  detail=detail, opened_at=now, last_event_at=now, occurrences=1, message_id=message_id)
     db.session.add(alert)
     db.session.flush()
-    log_change(actor, now, "alert_opened", "alert", alert.id, after={"kind": kind, "detail": detail}, site_id=site_id)
+    log_change(actor, now, "alert_opened", "alert", alert.id,
+               after={"kind": kind, "detail": detail, "message_id": message_id}, site_id=site_id)
     return alert
 
 

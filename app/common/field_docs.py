@@ -42,6 +42,7 @@ NAMES = {
     "version": "Row version: send it back in If-Match; a stale one gets 412.",
     "patient_id": "The patient's id.", "visit_id": "The visit's id.", "screening_id": "The screening's id.",
     "symptom_report_id": "The symptom report's id.", "symptom_item_id": "The symptom item's id.",
+    "message_id": "The SMS message's id (GET /api/v1/messages).",
     "adverse_event_id": "The adverse event's id.", "event_id": "The patient event's id.",
     "entered_by_id": "Id of the user who entered it.", "recorded_by_id": "Id of the user who recorded it.",
     "acknowledged_by_id": "Id of the user who acknowledged it.",

@@ -60,6 +60,8 @@ class Alert(TimestampMixin, VersionedMixin, db.Model):
     reasons: Mapped[list] = mapped_column(JSONType, nullable=False, default=list)
     detail: Mapped[str | None] = mapped_column(Text)
     symptom_report_id: Mapped[int | None] = mapped_column(ForeignKey("symptom_reports.id"))
+    # The text the alert is about (an unmatched text, an urgent reply that did not go out): migration 0016.
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     last_event_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     occurrences: Mapped[int] = mapped_column(Integer, nullable=False, default=1)

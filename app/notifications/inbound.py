@@ -170,9 +170,9 @@ def _opted_out_alert(now: datetime, patient: Patient, message: Message) -> Alert
 
 
 def open_alert(now: datetime, kind: str, site_id: int | None, patient_id: int | None, detail: str,
-               reasons: list[str] | None = None) -> Alert:
+               reasons: list[str] | None = None, message_id: int | None = None) -> Alert:
     """Open a non-symptom alert as the inbound processor (see app.common.alerts.open_alert)."""
-    return common_open_alert(now, kind, site_id, patient_id, detail, reasons, actor=ACTOR)
+    return common_open_alert(now, kind, site_id, patient_id, detail, reasons, actor=ACTOR, message_id=message_id)
 
 
 # --- texts from numbers that belong to no patient ----------------------------------------------
@@ -184,7 +184,8 @@ def handle_unmatched(now: datetime, message: Message) -> None:
         message.site_id = site.id
     open_alert(now, UNMATCHED_ALERT, getattr(site, "id", None), None,
                f"A text from {message.from_number}, a number that belongs to no patient, was received "
-               f"(message {message.id}): {message.body!r}. Assign it to a patient or answer the sender.")
+               f"(message {message.id}): {message.body!r}. Assign it to a patient or answer the sender.",
+               message_id=message.id)
     _reply_to_stranger(now, message, site)
 
 
@@ -224,7 +225,7 @@ def assign(actor, now: datetime, message: Message, patient: Patient) -> Message:
                after={"patient_id": patient.id}, site_id=patient.site_id)
     handle_patient_message(now, _lock(patient), message)
     for alert in db.session.scalars(select(Alert).where(Alert.kind == UNMATCHED_ALERT, Alert.status == "open",
-                                                        Alert.detail.contains(f"(message {message.id})"))):
+                                                        Alert.message_id == message.id)):
         resolve_alert(actor, now, alert, f"assigned to patient {patient.study_id}")
     return message
 

@@ -167,3 +167,34 @@ def test_0015_moves_scan_measurements_into_columns_and_back(scratch_url):
     assert [tuple(r) for r in back] == [(1, lesions, []), (2, [lesions[0] | {"diameter_mm": 20.0}],
                                                            ["extrahepatic", "liver"]), (3, [], ["liver"])]
     assert "target_lesion_measurements" not in tables(scratch_url)
+
+
+def test_0016_links_alerts_to_the_message_their_text_names(scratch_url):
+    """Upgrade reads "(message N)" of unmatched-text and late-reply alerts into message_id (a
+    marker naming no message, or another kind's text, links nothing); downgrade drops it."""
+    migrate(scratch_url, "upgrade", "0015")
+    engine = create_engine(scratch_url)
+    now = "2026-03-02 08:00:00"
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO messages (id, direction, from_number, to_number, body, purpose, status, "
+                          "attempts, created_at, updated_at) VALUES (42, 'inbound', '+8613900000001', "
+                          "'+8610000000000', 'hello', 'patient', 'received', 0, :now, :now)"), {"now": now})
+        for alert_id, kind, detail in ((1, "unmatched_message", "A text ... (message 42): 'hello'."),
+                                       (2, "urgent_reply_late", "The urgent reply (message 7) has not gone out"),
+                                       (3, "symptom", "Patient wrote (message 42)"),
+                                       (4, "urgent_reply_late", "The urgent reply to BJ-001 (message 42) has not")):
+            conn.execute(text("INSERT INTO alerts (id, kind, status, reasons, detail, opened_at, last_event_at, "
+                              "occurrences, version, created_at, updated_at) VALUES (:id, :kind, 'open', '[]', "
+                              ":detail, :now, :now, 1, 1, :now, :now)"),
+                         {"id": alert_id, "kind": kind, "detail": detail, "now": now})
+    engine.dispose()
+    migrate(scratch_url, "upgrade", "0016")
+    engine = create_engine(scratch_url)
+    with engine.connect() as conn:
+        links = conn.execute(text("SELECT id, message_id FROM alerts ORDER BY id")).all()
+    engine.dispose()
+    assert [tuple(row) for row in links] == [(1, 42), (2, None), (3, None), (4, 42)]
+    migrate(scratch_url, "downgrade", "0015")
+    engine = create_engine(scratch_url)
+    assert "message_id" not in {c["name"] for c in inspect(engine).get_columns("alerts")}
+    engine.dispose()

@@ -237,7 +237,7 @@ def test_an_unmatched_text_is_listed_alerted_answered_and_assignable(client, fak
     [item] = coordinator.get("/api/v1/messages?unmatched=true").get_json()["items"]
     assert (item["from_number"], item["patient_id"]) == (STRANGER, None)
     [alert] = coordinator.get("/api/v1/alerts?kind=unmatched_message").get_json()["items"]
-    assert alert["site"] == "BJ" and alert["patient_id"] is None
+    assert alert["site"] == "BJ" and alert["patient_id"] is None and alert["message_id"] == item["id"]
     assert nurse.get("/api/v1/alerts?kind=unmatched_message").get_json()["items"] == []
     assert nurse.get("/api/v1/messages?unmatched=true").status_code == 403
     [answer] = outbound(purpose="unknown_sender")
