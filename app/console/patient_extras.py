@@ -1,17 +1,21 @@
-"""What the patient page shows besides the visits: AE candidates, labs and HAIC readiness.
+"""What the patient page shows besides the visits: AE candidates, labs and HAIC readiness,
+scans with their RECIST responses, and the follow-up contact log.
 
 Read through the domains' own read models (the same ones the API lists), so the page and
-GET /patients/{id}/ae-candidates and /lab-results show the same things.
+GET /patients/{id}/ae-candidates, /lab-results, /tumor-assessments, /response and /contacts
+show the same things.
 """
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.adverse_events import candidate_review
+from app.assessments import services as assessments
 from app.console.vocabulary import N_
 from app.extensions import db
-from app.models import LabCollection
+from app.models import ContactAttempt, LabCollection
 
 LAB_COLLECTIONS_SHOWN = 10
+CONTACTS_SHOWN = 20
 
 
 def care_data(patient, visits) -> dict:
@@ -20,6 +24,17 @@ def care_data(patient, visits) -> dict:
     return {"candidates": candidate_review.pending(patient),
             "lab_collections": _collections(patient.id),
             "haic_readiness": [v for v in visits if v.kind == "haic" and v.status == "scheduled"][:2]}
+
+
+def outcome_data(patient) -> dict:
+    """`scans` (each active scan with what RECIST 1.1 derives for it, oldest first, as
+    GET /patients/{id}/tumor-assessments), `response` (best overall response and dates, as
+    GET /patients/{id}/response) and `contacts` (the latest follow-up contact attempts)."""
+    return {"scans": assessments.assessment_views(patient),
+            "response": assessments.patient_response(patient),
+            "contacts": db.session.scalars(select(ContactAttempt).where(ContactAttempt.patient_id == patient.id)
+                                           .order_by(ContactAttempt.contacted_at.desc())
+                                           .limit(CONTACTS_SHOWN)).all()}
 
 
 def _collections(patient_id: int) -> list[LabCollection]:

@@ -22,7 +22,7 @@ from app.common.permissions import Capability, has_capability
 from app.common.problems import Problem
 from app.console.extensions import csrf
 from app.console.forms import FormErrors, parse, refused, submission_token
-from app.console.patient_extras import care_data
+from app.console.patient_extras import care_data, outcome_data
 from app.console.session import console_requires, load_actor, restore_form, safe_next, sign_in, sign_out
 from app.extensions import db
 from app.models import AdverseEvent, Alert, Message, Patient, SymptomReport, Visit
@@ -139,6 +139,7 @@ def _patient_data(record) -> dict:
     visits = visit_views.timeline(pid)
     return {
         **care_data(record, visits),  # AE candidates, labs, HAIC readiness (patient_extras.py)
+        **outcome_data(record),  # scans with RECIST responses, the contact log
         "visits": visits,
         "reports": db.session.scalars(select(SymptomReport).where(SymptomReport.patient_id == pid)
                                       .order_by(SymptomReport.received_at.desc()).limit(20)).all(),

@@ -27,3 +27,5 @@ ALERT_KINDS = [N_("symptom"), N_("confirm_progression"), N_("record_death"), N_(
 CONTACT_CHANNELS = [N_("phone"), N_("clinic"), N_("home_visit"), N_("other")]
 CONTACT_OUTCOMES = [N_("reached"), N_("informant_confirmed_alive"), N_("no_answer"), N_("message_left"),
                     N_("wrong_number"), N_("refused"), N_("reported_deceased")]
+SCAN_ROLES = [N_("baseline"), N_("follow_up"), N_("superseded_baseline")]
+PROGRESSION_SOURCES = [N_("radiological"), N_("clinical")]

@@ -1,6 +1,7 @@
 """The console through a browser-like client: sign-in, the day view, a visit completed through
 the same service as the API, stale edits and form errors shown beside the field, alerts."""
 import re
+from datetime import date
 
 from tests.conftest import PASSWORD
 
@@ -268,3 +269,25 @@ def test_the_follow_up_worklist_shows_phones_and_records_a_call(browser, make_us
     assert response.status_code == 302
     attempt = db.session.query(ContactAttempt).one()
     assert (attempt.outcome, attempt.notes) == ("reached", "家属接听，患者一切好")
+
+
+def test_the_patient_page_shows_scans_with_their_responses_and_the_contact_log(browser, make_user, coordinator):
+    from tests.followup.past_patients import enroll_on
+
+    patient = enroll_on(coordinator, date(2026, 1, 5), dosed=True)
+    scans = ({"date": "2026-01-02", "target_lesions": [{"lesion_id": "L1", "organ": "liver", "nodal": False,
+                                                        "diameter_mm": 50}], "non_target": "none", "new_lesions": False},
+             {"date": "2026-02-02", "target_lesions": [{"lesion_id": "L1", "organ": "liver", "nodal": False,
+                                                        "diameter_mm": 30}], "non_target": "none", "new_lesions": False})
+    for body in scans:
+        assert coordinator.post(f"/api/v1/patients/{patient['id']}/tumor-assessments", json=body).status_code == 201
+    contact = {"channel": "phone", "outcome": "message_left", "notes": "留言给女儿"}
+    assert coordinator.post(f"/api/v1/patients/{patient['id']}/contacts", json=contact).status_code == 201
+    make_user("nurse-scans", "nurse")
+    browser.login("nurse-scans")
+    browser.get(f"/console/patients/{patient['id']}")
+    page = re.sub(r">\s+<", "><", browser.text)
+    assert "Scans (RECIST 1.1)" in page
+    assert "<td>2026-02-02</td><td>follow_up</td><td>30.0</td><td>-40.0 %</td><td>-40.0 %</td><td>no</td><td>PR</td>" in page
+    assert "Best overall response: <strong>NE</strong>" in page  # a PR not yet confirmed (RECIST 1.1 §4.4)
+    assert "Contact log" in page and "message_left" in page and "留言给女儿" in page
