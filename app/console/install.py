@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import request, session
+from app.console.error_texts import translated, translated_all
 from app.console.extensions import babel, csrf
 TRANSLATIONS = Path(__file__).with_name("translations")
 
@@ -29,3 +30,5 @@ def install(app) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     app.register_blueprint(bp)
+    app.jinja_env.filters["translated_error"] = translated
+    app.jinja_env.filters["translated_errors"] = translated_all
