@@ -34,6 +34,8 @@ def _browser_missing() -> str | None:
 
 @pytest.fixture(scope="module")  # not session: other modules drive their own Playwright (one per thread at a time)
 def chromium():
+    if os.environ.get("CI") and not os.environ.get("TEST_DATABASE_URL"):
+        pytest.skip("CI runs the console's browser tests once, on PostgreSQL (the CI budget)")
     reason = _browser_missing()
     if reason:
         if os.environ.get("CI"):
