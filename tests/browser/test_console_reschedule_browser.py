@@ -41,6 +41,7 @@ def test_a_nurse_reschedules_with_a_preview_and_records_a_bedside_report(live_se
     page.fill("#move-reason", texts["reason"])
     page.locator("button[name=action][value=preview]").click()
     preview = page.locator("#preview")
+    preview.locator("td", has_text="C03-SINT").first.wait_for()  # the page after the POST has loaded
     assert preview.locator("td", has_text="C03-SINT").count() == 1
     assert preview.locator("td", has_text="IMG-W06").count() == 0  # imaging stays
     _no_serious_issues(page)
