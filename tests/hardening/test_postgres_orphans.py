@@ -1,6 +1,7 @@
 """Issue 16, item 11: a dispatcher that died is recognised by its released advisory lock, and
 its "sending" rows are requeued at once instead of after the lease; a live one's are not."""
 import os
+import time
 from datetime import timedelta
 
 import pytest
@@ -34,6 +35,17 @@ def test_rows_of_a_dead_dispatcher_are_requeued_before_the_lease(app, clock):
         assert db.session.get(Message, dead).status == "queued"
         assert db.session.get(Message, live).status == "sending"
         holder.invalidate()  # the live dispatcher dies: its session and lock end
-        assert outbox.recover_orphans(clock.now()) == 1
+        assert _recovered_once_its_backend_has_gone(outbox, clock.now()) == 1
     finally:
         holder.close()
+
+
+def _recovered_once_its_backend_has_gone(outbox, now, bound_s=10.0):
+    """The server drops a closed session's advisory lock when its backend exits, a moment after
+    the client hangs up (seen late on a loaded CI machine): ask until it has, within a generous bound."""
+    deadline = time.monotonic() + bound_s
+    while True:
+        recovered = outbox.recover_orphans(now)
+        if recovered or time.monotonic() > deadline:
+            return recovered
+        time.sleep(0.05)
