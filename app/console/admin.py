@@ -132,12 +132,10 @@ def admin_update_user(user_id):
         reason = changes.pop("reason", None)
         users.update_user(g.actor, utcnow(), user, changes, reason)
     except (Problem, FormErrors) as exc:
-        errors = refused(exc)
-        message = errors.message
-        if errors.status == 412:
-            message = _("Someone else changed this user while you were editing. The page now shows the "
-                        "current values; check them and save again.")
-        return _user_page(db.session.get(User, user_id), errors.errors, dict(request.form), message, errors.status)
+        errors = refused(exc, stale=_("Someone else changed this user while you were editing. The page now shows "
+                                      "the current values; check them and save again."))
+        return _user_page(db.session.get(User, user_id), errors.errors, dict(request.form), errors.message,
+                          errors.status)
     flash(_("User %(username)s saved.", username=user.username), "success")
     return redirect(url_for("console.admin_user", user_id=user.id))
 
@@ -218,12 +216,10 @@ def admin_update_site(code):
         reason = changes.pop("reason", None)
         sites.update_site(g.actor, utcnow(), site, changes, reason, sends_sms=sites.sends_sms(current_app.config))
     except (Problem, FormErrors) as exc:
-        errors = refused(exc)
-        message = errors.message
-        if errors.status == 412:
-            message = _("Someone else changed this site while you were editing. The page now shows the "
-                        "current values; check them and save again.")
-        return _site_page(sites.find_site_or_404(code), errors.errors, dict(request.form), message, errors.status)
+        errors = refused(exc, stale=_("Someone else changed this site while you were editing. The page now shows "
+                                      "the current values; check them and save again."))
+        return _site_page(sites.find_site_or_404(code), errors.errors, dict(request.form), errors.message,
+                          errors.status)
     flash(_("Site %(code)s saved.", code=site.code), "success")
     return redirect(url_for("console.admin_site", code=site.code))
 

@@ -25,15 +25,13 @@ from app.common.schemas import ReasonSchema
 from app.console.forms import FormErrors, earlier_result, parse, refused, remember_result
 from app.console import symptom_entry
 from app.console.session import console_requires
-from app.console.views import _patient_data, _posted_version, _site_day, bp
+from app.console.views import STALE_VISIT, _patient_data, _posted_version, _site_day, bp
 from app.extensions import db
 from app.models import Alert, Patient, SymptomReport, Visit
 from app.visits import lifecycle
 from app.visits.rescheduling import preview_reschedule
 from app.visits.schemas import RescheduleSchema, VisitReasonSchema
 
-STALE_VISIT = ("Someone else changed this visit while you were editing. The page now shows the current version; "
-               "check it and save again.")
 
 
 # --- Reschedule (previewed) and miss -------------------------------------------------------------
@@ -97,9 +95,8 @@ def miss_visit(visit_id):
 
 
 def _visit_refused(visit, exc, form, which):
-    errors = refused(exc)
-    message = _(STALE_VISIT) if errors.status == 412 else errors.message
-    return _visit_page(visit, form=form, error_form=which, errors=errors.errors, message=message,
+    errors = refused(exc, stale=_(STALE_VISIT))
+    return _visit_page(visit, form=form, error_form=which, errors=errors.errors, message=errors.message,
                        status=errors.status)
 
 
@@ -218,12 +215,11 @@ def add_alert_note(alert_id):
         args = parse(AlertNoteSchema(), request.form)
         alerts.add_note(g.actor, utcnow(), alert, args["note"])
     except (Problem, FormErrors) as exc:
-        errors = refused(exc)
-        message = _("Someone else changed this alert meanwhile; the page shows it as it is now. Add your note "
-                    "again.") if errors.status == 412 else errors.message
+        errors = refused(exc, stale=_("Someone else changed this alert meanwhile; the page shows it as it is now. "
+                                      "Add your note again."))
         return render_template("console/alerts.html", alerts=_alerts_like(alert), status=alert.status, errors={},
                                error_alert=None, note_errors=errors.errors, error_note_alert=alert_id,
-                               error_message=message), errors.status
+                               error_message=errors.message), errors.status
     flash(_("Note added."), "success")
     thread = url_for("console.alerts_inbox", status=alert.status) + f"#alert-{alert.id}"
     remember_result(request.form, thread)

@@ -34,13 +34,17 @@ def from_problem(problem: Problem) -> FormErrors:
     return FormErrors(getattr(problem, "errors", None) or {}, problem.detail, problem.status)
 
 
-def refused(exc: Exception) -> FormErrors:
+def refused(exc: Exception, stale: str | None = None) -> FormErrors:
     """What a form's submission was refused for (its own FormErrors, or a service's Problem),
-    after rolling back whatever the attempt had written."""
+    after rolling back whatever the attempt had written. `stale`: the page's own words for a
+    412 (the record changed since the page was shown), instead of the service's."""
     from app.extensions import db
 
     db.session.rollback()
-    return exc if isinstance(exc, FormErrors) else from_problem(exc)
+    errors = exc if isinstance(exc, FormErrors) else from_problem(exc)
+    if stale is not None and errors.status == 412:
+        errors.message = stale
+    return errors
 
 
 def submission_token(values=None) -> str:

@@ -53,11 +53,8 @@ def confirm_progression(patient_id):
         args = parse(ConfirmProgressionSchema(), {k: v for k, v in request.form.items() if k != "task"})
         progression.confirm_progression(g.actor, utcnow(), patient, **args)
     except (Problem, FormErrors) as exc:
-        errors = refused(exc)
-        message = errors.message
-        if errors.status == 412:
-            message = _("This patient's record changed since you opened the page. Check the evidence "
-                        "below and confirm again.")
-        return _tasks_page(errors.errors, patient_id, message, dict(request.form), errors.status)
+        errors = refused(exc, stale=_("This patient's record changed since you opened the page. Check the evidence "
+                                      "below and confirm again."))
+        return _tasks_page(errors.errors, patient_id, errors.message, dict(request.form), errors.status)
     flash(_("Progression recorded for %(study_id)s.", study_id=patient.study_id), "success")
     return redirect(url_for("console.progression_tasks"))

@@ -140,13 +140,12 @@ def update_screening(screening_id):
         _refuse_bad_labs(reading, record.birth_date, record.screened_on)
         services.rescreen(g.actor, utcnow(), record, args["facts"], args["reason"])
     except (Problem, FormErrors) as exc:
-        errors = refused(exc)
-        message = errors.message
-        if errors.status == 412:
-            message = _("Someone else changed this screening while you were editing. The page now shows "
-                        "the current version; check it and save again.")
+        errors = refused(exc, stale=_("Someone else changed this screening while you were editing. The page now "
+                                      "shows the current version; check it and save again."))
+        if errors.status == 412:  # show what is stored now, not what was typed over an older version
             form = screening_form.form_values(db.session.get(Screening, screening_id).facts)
-        return _screening_page(db.session.get(Screening, screening_id), form, errors.errors, message, errors.status)
+        return _screening_page(db.session.get(Screening, screening_id), form, errors.errors, errors.message,
+                               errors.status)
     flash(_("Screening updated: %(verdict)s.", verdict=_verdict_text(record.eligible)), "success")
     return redirect(url_for("console.screening", screening_id=screening_id))
 

@@ -24,6 +24,7 @@ from app.console.extensions import csrf
 from app.console.forms import FormErrors, parse, refused, submission_token
 from app.console.patient_extras import care_data, outcome_data
 from app.console.session import console_requires, load_actor, restore_form, safe_next, sign_in, sign_out
+from app.console.vocabulary import N_
 from app.extensions import db
 from app.models import AdverseEvent, Alert, Message, Patient, SymptomReport, Visit
 from app.patients.services import site_today
@@ -33,6 +34,9 @@ from app.visits.schemas import CompleteSchema
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates",
                static_folder="static", static_url_path="/static")
 LANGUAGES = ("zh", "en")
+# What a nurse reads when a visit changed on another tablet (a 412), here and on the care pages.
+STALE_VISIT = N_("Someone else changed this visit while you were editing. The page now shows the current version; "
+                 "check it and save again.")
 
 
 @bp.before_request
@@ -172,15 +176,11 @@ def _posted_version() -> int | None:
 
 def _patient_with_errors(visit, exc):
     """Re-show the patient's page with the form's errors beside its fields and the typed values."""
-    errors = refused(exc)
+    errors = refused(exc, stale=_(STALE_VISIT))
     record = db.session.get(Patient, visit.patient_id)
-    message = errors.message
-    if errors.status == 412:
-        message = _("Someone else changed this visit while you were editing. The page now shows the "
-                    "current version; check it and save again.")
     return render_template("console/patient.html", patient=record, **_patient_data(record),
                            restored=dict(request.form), today=_site_day(g.actor, utcnow()),
-                           errors=errors.errors, error_message=message, error_visit=visit.id), errors.status
+                           errors=errors.errors, error_message=errors.message, error_visit=visit.id), errors.status
 
 
 @bp.route("/alerts")
