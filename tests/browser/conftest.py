@@ -103,3 +103,20 @@ def serious_accessibility_violations(page) -> list:
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
             if v["impact"] in ("serious", "critical")]
+
+
+def log_in(page, base, username):
+    """Sign `username` in on the console's login page (the suite's password) and land on today."""
+    from tests.conftest import PASSWORD
+
+    page.goto(f"{base}/console/")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.locator("form.card button[type=submit]").click()
+    page.wait_for_url(f"{base}/console/")
+
+
+def assert_no_serious_issues(page):
+    """axe-core finds no serious or critical violation on the page as it stands."""
+    violations = serious_accessibility_violations(page)
+    assert not violations, violations

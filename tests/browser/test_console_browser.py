@@ -2,8 +2,7 @@
 at tablet and desktop sizes, in Chinese and English, with axe-core finding no serious issue."""
 import pytest
 
-from tests.browser.conftest import DESKTOP, TABLET, screenshot, serious_accessibility_violations
-from tests.conftest import PASSWORD
+from tests.browser.conftest import DESKTOP, TABLET, assert_no_serious_issues, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -11,19 +10,6 @@ TEXTS = {"zh-CN": {"login": "登录", "done": "标记完成", "ack": "确认", "
                    "acked": "警报已确认", "stale": "其他人修改了这次访视"},
          "en": {"login": "Log in", "done": "Mark done", "ack": "Acknowledge", "recorded": "recorded as done",
                 "acked": "Alert acknowledged", "stale": "Someone else changed this visit"}}
-
-
-def _log_in(page, base, username):
-    page.goto(f"{base}/console/")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.locator("form.card button[type=submit]").click()
-    page.wait_for_url(f"{base}/console/")
-
-
-def _no_serious_issues(page):
-    violations = serious_accessibility_violations(page)
-    assert not violations, violations
 
 
 @pytest.mark.parametrize("locale,viewport,size", [("zh-CN", TABLET, "tablet"), ("en", DESKTOP, "desktop")])
@@ -34,9 +20,9 @@ def test_a_nurses_morning(live_server, page_factory, make_user, enroll, nurse, o
     haic = next(v for v in nurse.get(f"/api/v1/patients/{patient.id}/visits").get_json()["items"]
                 if v["kind"] == "haic")
     page = page_factory(viewport=viewport, locale=locale)
-    _log_in(page, live_server, "nurse-web")
+    log_in(page, live_server, "nurse-web")
     assert page.locator(f"text={patient.study_id}").first.is_visible()
-    _no_serious_issues(page)
+    assert_no_serious_issues(page)
     screenshot(page, f"nurse-today-{locale}-{size}")
 
     page.locator(f"a:has-text('{patient.study_id}')").first.click()
@@ -45,7 +31,7 @@ def test_a_nurses_morning(live_server, page_factory, make_user, enroll, nurse, o
     row.locator("input[name=dose_mg]").fill("85")
     row.locator(f"button:has-text('{texts['done']}')").click()
     assert page.locator(".notice.success").inner_text().find(texts["recorded"]) >= 0
-    _no_serious_issues(page)
+    assert_no_serious_issues(page)
     screenshot(page, f"nurse-patient-{locale}-{size}")
 
     page.goto(f"{live_server}/console/alerts")
@@ -53,7 +39,7 @@ def test_a_nurses_morning(live_server, page_factory, make_user, enroll, nurse, o
     page.locator(f"#alert-{open_alert.id} button:has-text('{texts['ack']}')").click()
     assert texts["acked"] in page.locator(".notice.success").inner_text()
     assert page.locator(f"#alert-{open_alert.id}").count() == 0
-    _no_serious_issues(page)
+    assert_no_serious_issues(page)
     screenshot(page, f"nurse-alerts-{locale}-{size}")
 
 
@@ -66,7 +52,7 @@ def test_a_stale_edit_from_a_second_tablet_is_refused_with_a_clear_message(live_
                  if v["kind"] == "sintilimab" and v["scheduled_date"] == "2026-03-02")
     first, second = page_factory(), page_factory()
     for page, user in ((first, "nurse-a"), (second, "nurse-b")):
-        _log_in(page, live_server, user)
+        log_in(page, live_server, user)
         page.goto(f"{live_server}/console/patients/{patient['id']}")
     first.locator(f"#visit-{visit['id']} button").click()
     assert first.locator(".notice.success").is_visible()

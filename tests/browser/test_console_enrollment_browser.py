@@ -3,8 +3,7 @@ criteria judged live as the form is filled) to the booked schedule, and the CONS
 tablet size in Chinese and desktop size in English, with axe-core finding no serious issue."""
 import pytest
 
-from tests.browser.conftest import DESKTOP, TABLET, screenshot, serious_accessibility_violations
-from tests.conftest import PASSWORD
+from tests.browser.conftest import DESKTOP, TABLET, assert_no_serious_issues, log_in, screenshot
 from tests.support.factories import ELIGIBLE_FACTS
 
 pytestmark = pytest.mark.browser
@@ -20,19 +19,6 @@ INPUTS = {"initials": "ZW", "birth_date": "1962-05-01", "screened_on": "2026-02-
           "consent_signed_on": "2026-02-20", "consent_version": "2.1"}
 UNITS = {"total_bilirubin": "µmol/L", "anc": "/µL", "creatinine": "µmol/L"}  # as printed on a Chinese lab report
 ENTERED = {"anc": "3100", "creatinine": "80"}
-
-
-def _log_in(page, base, username):
-    page.goto(f"{base}/console/")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.locator("form.card button[type=submit]").click()
-    page.wait_for_url(f"{base}/console/")
-
-
-def _no_serious_issues(page):
-    violations = serious_accessibility_violations(page)
-    assert not violations, violations
 
 
 def _fill_labs(page):
@@ -53,11 +39,11 @@ def test_a_coordinators_enrollment_from_screening_to_booked_schedule(live_server
     texts = TEXTS[locale]
     make_user("coord-web", "coordinator")
     page = page_factory(viewport=viewport, locale=locale)
-    _log_in(page, live_server, "coord-web")
+    log_in(page, live_server, "coord-web")
     page.locator("nav a[href='/console/screenings']").click()
     page.locator("a[href='/console/screenings/new']").click()
     expect(page.locator("#criterion-I2 .badge")).to_have_text(texts["missing"])
-    _no_serious_issues(page)
+    assert_no_serious_issues(page)
 
     for name, value in INPUTS.items():
         page.fill(f"#{name}", value)
@@ -70,7 +56,7 @@ def test_a_coordinators_enrollment_from_screening_to_booked_schedule(live_server
     expect(page.locator("#criterion-I6 .badge")).to_have_text(texts["met"])
     expect(page.locator("#criteria")).to_contain_text("3.1 ×10⁹/L")  # 3100 /µL, converted by the lab code
     expect(page.locator("#criteria .verdict .badge")).to_have_text(texts["eligible"])
-    _no_serious_issues(page)
+    assert_no_serious_issues(page)
     page.evaluate("window.scrollTo(0, 0)")  # the criteria panel sticks to the top of the view
     screenshot(page, f"coordinator-screening-{locale}-{size}")
 
@@ -79,19 +65,19 @@ def test_a_coordinators_enrollment_from_screening_to_booked_schedule(live_server
     page.fill("#phone", "+86 139 1234 5678")
     page.select_option("#language", "zh")
     page.fill("#treatment_start", "2026-03-09")
-    _no_serious_issues(page)
+    assert_no_serious_issues(page)
     page.locator("#enroll-form button[type=submit]").click()
 
     expect(page.locator(".notice.success")).to_contain_text(texts["enrolled"])
     rows = page.locator("#booked-visits tbody tr")
     assert rows.count() > 10 and "2026-03-09" in rows.filter(has_text="C01-HAIC").first.inner_text()
-    _no_serious_issues(page)
+    assert_no_serious_issues(page)
     screenshot(page, f"coordinator-booked-{locale}-{size}")
 
     page.goto(f"{live_server}/console/screening-log")
     expect(page.locator("#n-assessed")).to_have_text("1")
     expect(page.locator("#n-enrolled")).to_have_text("1")
-    _no_serious_issues(page)
+    assert_no_serious_issues(page)
     screenshot(page, f"coordinator-consort-{locale}-{size}")
 
 
@@ -102,7 +88,7 @@ def test_a_bad_lab_value_stays_beside_its_field_without_javascript(live_server, 
                                    extra_http_headers={"Accept-Language": "en"})
     try:
         page = context.new_page()
-        _log_in(page, live_server, "coord-web")
+        log_in(page, live_server, "coord-web")
         page.goto(f"{live_server}/console/screenings/new")
         page.select_option("#ecog", "2")
         page.fill("#lab-anc-value", "1,2x")

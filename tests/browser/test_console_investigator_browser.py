@@ -4,8 +4,7 @@ creating a user (a weak password told beside the field). Tablet zh-CN and deskto
 finding no serious issue, screenshots kept."""
 import pytest
 
-from tests.browser.conftest import DESKTOP, TABLET, screenshot, serious_accessibility_violations
-from tests.browser.test_console_browser import _log_in
+from tests.browser.conftest import DESKTOP, TABLET, assert_no_serious_issues, log_in, screenshot
 from tests.conftest import PASSWORD
 from tests.console.test_console_progression import PD_SCAN, make_pd_patient
 
@@ -26,11 +25,6 @@ def app_config(app_config):
     return app_config
 
 
-def _no_serious_issues(page):
-    violations = serious_accessibility_violations(page)
-    assert not violations, violations
-
-
 @pytest.mark.parametrize("locale,viewport,size", [("zh-CN", TABLET, "tablet"), ("en", DESKTOP, "desktop")])
 def test_an_investigator_signs_an_ae_and_confirms_a_progression(live_server, page_factory, make_user, coordinator,
                                                                clock, locale, viewport, size):
@@ -40,7 +34,7 @@ def test_an_investigator_signs_an_ae_and_confirms_a_progression(live_server, pag
     assert event.status_code == 201, event.get_json()
     make_user("dr-web", "investigator")
     page = page_factory(viewport=viewport, locale=locale)
-    _log_in(page, live_server, "dr-web")
+    log_in(page, live_server, "dr-web")
 
     page.goto(f"{live_server}/console/adverse-events")
     card = page.locator(f"#ae-{event.get_json()['id']}")
@@ -49,7 +43,7 @@ def test_an_investigator_signs_an_ae_and_confirms_a_progression(live_server, pag
     card = page.locator(f"#ae-{event.get_json()['id']}")
     assert card.locator("#password-error").is_visible()
     assert card.locator("input[type=password]").get_attribute("aria-invalid") == "true"
-    _no_serious_issues(page)
+    assert_no_serious_issues(page)
     card.locator("input[type=password]").fill(PASSWORD)
     card.locator(f"button:has-text('{texts['sign']}')").click()
     assert texts["signed"] in page.locator(".notice.success").inner_text()
@@ -60,20 +54,20 @@ def test_an_investigator_signs_an_ae_and_confirms_a_progression(live_server, pag
     task = page.locator(f"#progression-{patient['id']}")
     assert texts["evidence"] in task.inner_text() and PD_SCAN.isoformat() in task.inner_text()
     assert "50 mm" in task.inner_text() and "35 mm" in task.inner_text()
-    _no_serious_issues(page)
+    assert_no_serious_issues(page)
     screenshot(page, f"investigator-progression-{locale}-{size}")
     task.locator("textarea[name=reason]").fill("RECIST 1.1 PD: +43 % 且有肝内新病灶")
     task.locator(f"button:has-text('{texts['confirm']}')").click()
     assert texts["recorded"] in page.locator(".notice.success").inner_text()
     assert texts["nothing"] in page.locator("main").inner_text()
-    _no_serious_issues(page)
+    assert_no_serious_issues(page)
     screenshot(page, f"investigator-progression-confirmed-{locale}-{size}")
 
 
 def test_an_admin_creates_a_user(live_server, page_factory, make_user):
     make_user("root-web", "admin")
     page = page_factory(viewport=DESKTOP, locale="en")
-    _log_in(page, live_server, "root-web")
+    log_in(page, live_server, "root-web")
     page.locator("nav a:has-text('Users')").click()
     form = page.locator("#new-user")
     form.locator("#username").fill("nurse-li")
@@ -86,17 +80,17 @@ def test_an_admin_creates_a_user(live_server, page_factory, make_user):
     assert "At least 12 characters" in form.locator("#password-error").inner_text()
     assert form.locator("#username").input_value() == "nurse-li"
     assert form.locator("#phone").input_value() == "+8613800000001"
-    _no_serious_issues(page)
+    assert_no_serious_issues(page)
     screenshot(page, "admin-new-user-weak-password-en-desktop")
     form.locator("#password").fill("a long passphrase 7")
     form.locator("button[type=submit]").click()
     assert "User nurse-li created." in page.locator(".notice.success").inner_text()
     assert page.locator("h1").inner_text().startswith("nurse-li")
-    _no_serious_issues(page)
+    assert_no_serious_issues(page)
     screenshot(page, "admin-user-created-en-desktop")
 
     # The rota and the sites pages (forms in tables, labels for every input) pass the same check.
     for path, name in (("/console/admin/sites/BJ/on-call", "admin-on-call"), ("/console/admin/sites", "admin-sites")):
         page.goto(f"{live_server}{path}")
-        _no_serious_issues(page)
+        assert_no_serious_issues(page)
         screenshot(page, f"{name}-en-desktop")
