@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from app.common.alerts import ALERT_AUDITED, resolve_alert
 from app.common.audit import log_change, snapshot
 from app.common.problems import Conflict
 from app.common.statuses import AlertStatus
@@ -25,8 +26,7 @@ SYMPTOM_KIND = "symptom"
 UNCLEAR_KIND = "symptom_unclear"  # a message we could not understand, for the nurse to read
 MERGE_WINDOW = timedelta(hours=24)
 PAGE_PURPOSE = "alert"
-AUDITED = ("status", "kind", "ctcae_term", "grade", "reasons", "occurrences", "last_event_at",
-           "symptom_report_id", "acknowledged_at", "acknowledged_by_id", "acknowledgement_note")
+AUDITED = ALERT_AUDITED
 PAGE_TEMPLATE = {True: "nurse_page_urgent", False: "nurse_page_review"}  # in sms_templates.yaml
 STAFF_LANGUAGE = "zh"  # the trial's nurses; zh page texts are short enough for the domestic providers
 
@@ -110,14 +110,7 @@ def acknowledge(actor, now: datetime, alert: Alert, note: str | None) -> Alert:
     """Record who acknowledged the alert, when, and their note; an alert is acknowledged once."""
     if alert.status != AlertStatus.OPEN:
         raise Conflict(f"Alert {alert.id} was already acknowledged.", slug="already-acknowledged")
-    note = (note or "").strip() or None
-    before = snapshot(alert, AUDITED)
-    alert.status, alert.acknowledged_at, alert.acknowledged_by_id = AlertStatus.ACKNOWLEDGED, now, actor.id
-    alert.acknowledgement_note = note
-    db.session.flush()
-    log_change(actor, now, "alert_acknowledged", "alert", alert.id, before=before, after=snapshot(alert, AUDITED),
-           site_id=alert.site_id)
-    return alert
+    return resolve_alert(actor, now, alert, (note or "").strip() or None)
 
 
 def add_note(actor, now: datetime, alert: Alert, note: str) -> Alert:

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app.common.audit import log_change
+from app.common.audit import log_change, snapshot
 from app.common.statuses import AlertStatus
 from app.extensions import db
 from app.models import Alert
+
+# What an alert's audit entries record, before and after.
+ALERT_AUDITED = ("status", "kind", "ctcae_term", "grade", "reasons", "occurrences", "last_event_at",
+                 "symptom_report_id", "acknowledged_at", "acknowledged_by_id", "acknowledgement_note")
 
 
 def open_alert(now: datetime, kind: str, site_id: int | None, patient_id: int | None, detail: str,
@@ -24,14 +28,14 @@ def open_alert(now: datetime, kind: str, site_id: int | None, patient_id: int | 
     return alert
 
 
-def resolve_alert(actor, now: datetime, alert: Alert, note: str) -> Alert:
-    """Mark `alert` acknowledged because its task was done elsewhere (a text assigned to its
-    patient ...), with `note` saying how; audited with before and after, flushed."""
-    before = {"status": alert.status, "acknowledged_at": None, "acknowledgement_note": alert.acknowledgement_note}
+def resolve_alert(actor, now: datetime, alert: Alert, note: str | None) -> Alert:
+    """Mark `alert` acknowledged by `actor` (a user, or a process's name) with `note`: a nurse's
+    acknowledgement, or a task done elsewhere (a text assigned to its patient ...). Audited with
+    before and after (ALERT_AUDITED), flushed."""
+    before = snapshot(alert, ALERT_AUDITED)
     alert.status, alert.acknowledged_at, alert.acknowledgement_note = AlertStatus.ACKNOWLEDGED, now, note
     alert.acknowledged_by_id = getattr(actor, "id", None)
     db.session.flush()
     log_change(actor, now, "alert_acknowledged", "alert", alert.id, before=before,
-               after={"status": alert.status, "acknowledged_at": now, "acknowledgement_note": note,
-                      "acknowledged_by_id": alert.acknowledged_by_id}, site_id=alert.site_id)
+               after=snapshot(alert, ALERT_AUDITED), site_id=alert.site_id)
     return alert

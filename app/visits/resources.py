@@ -18,7 +18,7 @@ from app.visits.readiness_queries import annotate_visits
 from app.models import Visit
 from app.common.access import load_patient
 from app.common.problems import NotFound
-from app.visits import calendar_links, ical, lifecycle, views
+from app.visits import calendar_links, ical, lifecycle, rescheduling, views
 from app.visits.schemas import (CompleteSchema, DayViewSchema, MovedSchema, RescheduleSchema, ReschedulePreviewArgs,
                                 ReschedulePreviewSchema, VisitCorrectionSchema, VisitListArgs, VisitReasonSchema,
                                 VisitSchema)
@@ -94,10 +94,8 @@ def preview_reschedule(args, visit_id):
     """The cascade POST /visits/{id}/reschedule would apply, computed by the same code, with the
     same refusals (409 for a closed visit, 422 for a day in the past, out of range or too close to
     the previous dose). Writes nothing; send the ETag back as If-Match when you confirm."""
-    from app.visits.rescheduling import preview_reschedule as preview
-
     visit = load_visit(visit_id)
-    moves = preview(utcnow(), visit, args["date"])
+    moves = rescheduling.preview_reschedule(utcnow(), visit, args["date"])
     annotate_visits([visit])
     return with_etag(visit, {"visit": visit, "moves": moves})
 
