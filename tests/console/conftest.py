@@ -63,3 +63,12 @@ def open_alert(app, enroll):
     db.session.add(alert)
     db.session.commit()
     return alert
+
+
+@pytest.fixture
+def other_site(login):
+    """A second site (SH) and an API client of a coordinator there."""
+    admin = login("admin", "root")
+    admin.post("/api/v1/sites", json={"code": "SH", "name": "Shanghai", "timezone": "Asia/Shanghai",
+                                      "phone": "+862100000000"})
+    return login("coordinator", "coord-sh", site_code="SH")

@@ -33,13 +33,10 @@ def _row(model, row_id):
 
 
 @pytest.fixture
-def other_site_patient(login):
+def other_site_patient(other_site):
     from tests.support.factories import patient_body, screening_body
 
-    admin = login("admin", "root")
-    admin.post("/api/v1/sites", json={"code": "SH", "name": "Shanghai", "timezone": "Asia/Shanghai",
-                                      "phone": "+862100000000"})
-    other = login("coordinator", "coord-sh", site_code="SH")
+    other = other_site
     screening = other.post("/api/v1/screenings", json=screening_body(site="SH")).get_json()
     patient = other.post("/api/v1/patients", json=patient_body(screening["id"])).get_json()
     return patient, visits_of(other, patient), other

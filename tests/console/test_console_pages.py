@@ -132,13 +132,10 @@ def test_a_role_without_the_capability_gets_a_page_not_a_trace(browser, make_use
     assert response.status_code == 403 and "Your role cannot open this page." in browser.text
 
 
-def test_other_sites_patients_are_not_found(console_nurse, login, enroll):
+def test_other_sites_patients_are_not_found(console_nurse, other_site, enroll):
     from tests.support.factories import patient_body, screening_body
 
-    admin = login("admin", "root")
-    admin.post("/api/v1/sites", json={"code": "SH", "name": "Shanghai", "timezone": "Asia/Shanghai",
-                                      "phone": "+862100000000"})
-    other = login("coordinator", "coord-sh", site_code="SH")
+    other = other_site
     screening = other.post("/api/v1/screenings", json=screening_body(site="SH")).get_json()
     patient = other.post("/api/v1/patients", json=patient_body(screening["id"])).get_json()
     response = console_nurse.get(f"/console/patients/{patient['id']}")

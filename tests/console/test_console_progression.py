@@ -182,12 +182,8 @@ def test_a_second_confirmation_is_a_conflict_not_a_trace(console_investigator, p
     assert response.status_code == 409 and "already recorded" in console_investigator.text
 
 
-def test_another_sites_patient_is_not_found_and_not_listed(browser, make_user, login, clock, site):
-    admin = login("admin", "root")
-    admin.post("/api/v1/sites", json={"code": "SH", "name": "Shanghai", "timezone": "Asia/Shanghai",
-                                      "phone": "+862100000000"})
-    other = login("coordinator", "coord-sh", site_code="SH")
-    patient = make_pd_patient(other, clock, site="SH")
+def test_another_sites_patient_is_not_found_and_not_listed(browser, make_user, other_site, clock, site):
+    patient = make_pd_patient(other_site, clock, site="SH")
     make_user("dr-web", "investigator")
     browser.login("dr-web")
     browser.get("/console/progression")

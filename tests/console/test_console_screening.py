@@ -46,14 +46,6 @@ def console_coordinator(make_user, browser):
     return browser
 
 
-@pytest.fixture
-def other_site(login):
-    admin = login("admin", "root")
-    admin.post("/api/v1/sites", json={"code": "SH", "name": "Shanghai", "timezone": "Asia/Shanghai",
-                                      "phone": "+862100000000"})
-    return login("coordinator", "coord-sh", site_code="SH")
-
-
 def saved(browser, form):
     """Post the new-screening form; the id of the screening it created."""
     browser.get("/console/screenings/new")
