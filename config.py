@@ -39,6 +39,9 @@ class Config:
         self.TOKEN_TTL_SECONDS = int(_env("TOKEN_TTL_SECONDS", 8 * 3600))
         # Per-process token -> user cache; revocation reaches every node within this (at most 5 s).
         self.TOKEN_CACHE_SECONDS = float(_env("TOKEN_CACHE_SECONDS", 5))
+        # Per-process bodies of day views and timelines, served only while the database's
+        # generation of their tables is unchanged (app/common/generations.py); 0 turns it off.
+        self.VISIT_VIEW_CACHE_ENTRIES = int(_env("VISIT_VIEW_CACHE_ENTRIES", 512))
         self.LOGIN_MAX_FAILURES = int(_env("LOGIN_MAX_FAILURES", 5))
         self.LOGIN_LOCKOUT_SECONDS = int(_env("LOGIN_LOCKOUT_SECONDS", 15 * 60))
         self.PASSWORD_HASH_METHOD = _env("PASSWORD_HASH_METHOD", "scrypt")

@@ -20,6 +20,7 @@ from app.forms.links import PURPOSE as FORM_LINK_PURPOSE, current_form_link_mess
 from app.notifications.send_policy import register_send_time_check
 from app.symptoms.checkins.services import register_form_checkin_sender
 from app.symptoms.services import install as install_symptom_handler
+from app.visits import view_cache as visit_view_cache
 
 # One line per domain; each module exposes `blp` (a flask_smorest.Blueprint).
 BLUEPRINTS = (
@@ -83,6 +84,7 @@ def build_app(config=None, clock=None):
     security_headers.install(app)  # first: the request id is in every later log line
     app.before_request(input_guard.check_request)
     install_token_cache(app)
+    visit_view_cache.install(app)
     request_boundary.install(app, resolve_token)
     query_args.install(app)
     etag.install(app)

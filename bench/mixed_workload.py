@@ -15,8 +15,10 @@ gunicorn.conf.py (2 workers) serving wsgi:app, and CLIENTS concurrent clients fo
     symptom 15 %    POST /api/v1/patients/{id}/symptom-reports  (tablet entry)
     inbound 15 %    POST /sms/inbound                        (signed Twilio webhook)
 
-Then the day view alone and the bare-Flask reference (bench/support/bare_flask.py, the recorded
-day-view body) for REFERENCE seconds each, same clients: the ratio holds across machines.
+Then the day view alone, the day view alone with its response cache off
+(VISIT_VIEW_CACHE_ENTRIES=0: every request builds the page), and the bare-Flask reference
+(bench/support/bare_flask.py, the recorded day-view body) for REFERENCE seconds each, same
+clients: the ratios hold across machines.
 SQL statements per request kind are counted in-process (Flask test client and a SQLAlchemy
 event listener, same requests, warm caches), since gunicorn's workers are other processes.
 
@@ -123,6 +125,9 @@ def run_backend(backend, args):
         with gunicorn(["wsgi:app"], env, args.workers, workdir / "app.log") as port:
             result["mixed"] = drive(port, plan, args.seconds, args.clients, MIX)
             result["day_alone"] = drive(port, plan, args.reference_seconds, args.clients, (("day view", 1),))
+        # The same without the response cache: what building the page costs.
+        with gunicorn(["wsgi:app"], {**env, "VISIT_VIEW_CACHE_ENTRIES": "0"}, args.workers, workdir / "built.log") as port:
+            result["day_built"] = drive(port, plan, args.reference_seconds, args.clients, (("day view", 1),))
         bare_env = {**env, "BARE_FLASK_BODY": str(body)}
         with gunicorn(["--pythonpath", str(ROOT / "bench" / "support"), "bare_flask:app"], bare_env,
                       args.workers, workdir / "bare.log") as port:
@@ -473,9 +478,10 @@ def report(result):
         k50, k95, k99 = percentiles(values)
         print(f"[{name}]   {kind:<15} {len(values) / mixed['elapsed']:6.1f} req/s  p50 {k50:6.0f}  p95 {k95:6.0f}  "
               f"p99 {k99:6.0f} ms  errors {sum(mixed['errors'][kind].values())}  SQL/request {dict(result['sql'][kind])}")
-    day, bare = _rate(result["day_alone"]), _rate(result["bare"])
+    day, built, bare = _rate(result["day_alone"]), _rate(result["day_built"]), _rate(result["bare"])
     print(f"[{name}] day view alone {day:.0f} req/s, bare Flask same JSON {bare:.0f} req/s: ratio {day / bare:.2f} "
-          f"(errors {_error_count(result['day_alone'])} / {_error_count(result['bare'])}); "
+          f"(without the view cache {built:.0f} req/s, {built / bare:.2f}; errors {_error_count(result['day_alone'])}"
+          f" / {_error_count(result['day_built'])} / {_error_count(result['bare'])}); "
           f"load {result['load_before']:.1f} -> {result['load_after']:.1f} on {os.cpu_count()} CPUs")
     for status, answer in FIRST_ERRORS.items():
         print(f"[{name}] first {status}: {answer}")
@@ -484,7 +490,8 @@ def report(result):
 
 def markdown(results, args) -> str:
     lines = [f"Mixed workload: {args.clients} clients, {args.seconds:.0f} s, gunicorn {args.workers} sync workers, "
-             f"inbox {args.inbox}; day view alone and bare Flask {args.reference_seconds:.0f} s each.", "",
+             f"inbox {args.inbox}; day view alone (view cache on, then off) and bare Flask "
+             f"{args.reference_seconds:.0f} s each.", "",
              "| backend | kind | req/s | p50 / p95 / p99 ms | errors | SQL per request |", "|---|---|---|---|---|---|"]
     for result in results:
         mixed = result["mixed"]
@@ -497,10 +504,12 @@ def markdown(results, args) -> str:
             lines.append(f"| | {kind} | {len(values) / mixed['elapsed']:.1f} | "
                          f"{'/'.join(f'{p:.0f}' for p in percentiles(values))} | "
                          f"{sum(mixed['errors'][kind].values())} | {_sql(result['sql'][kind])} |")
-    lines += ["", "| backend | day view alone | bare Flask, same JSON | ratio |", "|---|---|---|---|"]
+    lines += ["", "| backend | day view alone | bare Flask, same JSON | ratio | without the view cache |",
+              "|---|---|---|---|---|"]
     for result in results:
-        day, bare = _rate(result["day_alone"]), _rate(result["bare"])
-        lines.append(f"| {result['backend']} | {day:.0f} req/s | {bare:.0f} req/s | **{day / bare:.2f}×** |")
+        day, built, bare = _rate(result["day_alone"]), _rate(result["day_built"]), _rate(result["bare"])
+        lines.append(f"| {result['backend']} | {day:.0f} req/s | {bare:.0f} req/s | **{day / bare:.2f}×** | "
+                     f"{built:.0f} req/s, {built / bare:.2f}× |")
     return "\n".join(lines)
 
 

@@ -65,6 +65,9 @@ def app(session_app, test_database, app_config, clock):
     session_app.config.update({k: v for k, v in _settings(app_config).items()
                                if k not in ("SQLALCHEMY_DATABASE_URI", "SQLALCHEMY_ENGINE_OPTIONS")})
     session_app.extensions["clock"] = clock
+    from app.visits import view_cache
+
+    view_cache.install(session_app)  # bodies of the last test's database; this test's size
     try:
         with session_app.app_context():
             yield session_app

@@ -128,9 +128,16 @@ def install(engine, statement_timeout_ms: int) -> None:
         fd = _fd(dbapi_connection)
         token = _watchdog.watch(fd, PING_DEADLINE_S) if fd is not None else None
         try:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("SELECT 1")
-            cursor.close()
+            # In autocommit, so that the ping opens no transaction: a read that needs none
+            # (app.common.generations) can then run without BEGIN and COMMIT round trips.
+            autocommit = dbapi_connection.autocommit
+            dbapi_connection.autocommit = True
+            try:
+                cursor = dbapi_connection.cursor()
+                cursor.execute("SELECT 1")
+                cursor.close()
+            finally:
+                dbapi_connection.autocommit = autocommit
         except Exception as error:
             # The pool discards this connection and tries a fresh one (connect_timeout).
             raise exc.DisconnectionError(f"ping failed: {type(error).__name__}") from None

@@ -14,6 +14,7 @@ from app.models.inbox import InboxEntry
 from app.models.message import Message
 from app.models.on_call import OnCallShift
 from app.models.patient import Patient, PatientEvent
+from app.models.read_generation import ReadGeneration
 from app.models.screening import Screening
 from app.models.site import Site
 from app.models.symptom import Alert, SymptomItem, SymptomReport
@@ -38,6 +39,7 @@ __all__ = [
 ]
 __all__ += ["AdverseEvent", "AdverseEventGrade", "SymptomReview"]
 __all__ += ["ContactAttempt", "TargetLesionMeasurement", "TumorAssessment"]
+__all__ += ["ReadGeneration"]
 __all__ += ["CtcaeTerm"]
 __all__ += ["JobRun"]
 __all__ += ["LabAeCandidate", "LabCollection", "LabResult"]
@@ -48,3 +50,4 @@ from app.models.security import CalendarLink, LoginThrottle  # noqa: E402
 __all__ += ["CalendarLink", "LoginThrottle"]
 __all__ += ["AlertNote", "OnCallShift"]
 __all__ += ["FormLink"]
+__all__ += ["ReadGeneration"]

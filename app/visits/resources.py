@@ -1,6 +1,5 @@
 """/visits (the nurse's views), /visits/{id} and its lifecycle, /patients/{id}/visits,
 /patients/{id}/calendar.ics, /patients/{id}/calendar-links and /cal/{token}.ics."""
-import json
 
 from flask import Response, g
 from flask_smorest import Blueprint
@@ -18,7 +17,7 @@ from app.visits.readiness_queries import annotate_visits
 from app.models import Visit
 from app.common.access import load_patient
 from app.common.problems import NotFound
-from app.visits import calendar_links, ical, lifecycle, rescheduling, views
+from app.visits import calendar_links, ical, lifecycle, rescheduling, view_cache, views
 from app.visits.schemas import (CompleteSchema, DayViewSchema, MovedSchema, RescheduleSchema, ReschedulePreviewArgs,
                                 ReschedulePreviewSchema, VisitCorrectionSchema, VisitListArgs, VisitReasonSchema,
                                 VisitSchema)
@@ -47,12 +46,16 @@ def list_visits(args):
     if site is not None:
         require_own_site(g.actor, site)
     first, last = views.view_days(g.actor, site, utcnow(), args["from_"], args["to"])
-    page = views.day_view(g.actor, site, first, last, kind=args["kind"], status=args["status"],
-                          cursor=args["cursor"], limit=args["limit"],
-                          include_cancelled=args["include_cancelled"], updated_since=args["updated_since"])
+    # The page depends on the rows the caller may see (scope_to_site) and on every argument.
+    key = ("day", None if g.actor.is_admin else g.actor.site_id, site.id if site else None, first, last,
+           args["kind"], args["status"], args["cursor"], args["limit"], args["include_cancelled"],
+           args["updated_since"])
     # Already JSON-shaped (see views.day_item; a test keeps it equal to the schema's dump);
     # plain compact dumps: sorting keys of a busy week costs more than the query.
-    return Response(json.dumps(page, separators=(",", ":")), mimetype="application/json")
+    body = view_cache.json_body(key, lambda: views.day_view(
+        g.actor, site, first, last, kind=args["kind"], status=args["status"], cursor=args["cursor"],
+        limit=args["limit"], include_cancelled=args["include_cancelled"], updated_since=args["updated_since"]))
+    return Response(body, mimetype="application/json")
 
 
 @blp.route("/visits/<int:visit_id>", methods=["GET"])
@@ -70,8 +73,9 @@ def patient_visits(args, patient_id):
     load_patient(patient_id)
     # Built as JSON values directly, like the day view (a test keeps them equal to VisitSchema's
     # dump); readiness in one query for the whole list.
-    page = {"items": views.timeline_items(patient_id, updated_since=args["updated_since"]), "next_cursor": None}
-    return Response(json.dumps(page, separators=(",", ":")), mimetype="application/json")
+    body = view_cache.json_body(("timeline", patient_id, args["updated_since"]), lambda: {
+        "items": views.timeline_items(patient_id, updated_since=args["updated_since"]), "next_cursor": None})
+    return Response(body, mimetype="application/json")
 
 
 @blp.route("/visits/<int:visit_id>/reschedule", methods=["POST"])

@@ -226,6 +226,7 @@ def test_day_view_query_count_does_not_grow_with_sessions_and_labs(app, nurse, e
         assert post_labs(nurse, patient, "2026-03-01", panel(platelets=60)).status_code == 201
 
     draw(enroll(screening_overrides={"initials": "QA"}))
+    nurse.get("/api/v1/visits", query_string={"from": "2026-01-05"})  # warm: the view cache checks its triggers
     with counted_queries(db.engine) as few:
         items = nurse.get("/api/v1/visits", query_string={"from": "2026-03-02"}).get_json()["items"]
     assert {i["readiness"]["status"] for i in items if i["kind"] == "haic"} == {"hold"}
@@ -236,3 +237,22 @@ def test_day_view_query_count_does_not_grow_with_sessions_and_labs(app, nurse, e
     assert len([i for i in items if i["readiness"]["status"] == "hold"]) == 4
     assert len(many) == len(few)
     assert sum("lab_results" in statement for statement in many) == 1
+
+
+def test_a_cached_day_view_shows_new_readiness_at_once(nurse, dosed, clock):
+    """The day view's cache (issue 19) never shows a stale HAIC go/no-go: each lab result is a
+    write to lab_results, so the next request builds the page again."""
+    patient, visits = dosed
+    session = visits["C02-HAIC"]
+    clock.set(at("2026-03-21"))
+
+    def readiness():
+        day = nurse.get("/api/v1/visits", query_string={"from": "2026-03-23"}).get_json()["items"]
+        return next(item for item in day if item["id"] == session["id"])["readiness"]["status"]
+
+    assert readiness() == readiness() == "labs_missing"  # the second from the cache
+    assert post_labs(nurse, patient, "2026-03-21", panel(platelets=60)).status_code == 201
+    assert readiness() == "hold"
+    clock.set(at("2026-03-22"))
+    assert post_labs(nurse, patient, "2026-03-22", panel()).status_code == 201
+    assert readiness() == readiness() == "ready"

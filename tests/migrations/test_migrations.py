@@ -198,3 +198,43 @@ def test_0016_links_alerts_to_the_message_their_text_names(scratch_url):
     engine = create_engine(scratch_url)
     assert "message_id" not in {c["name"] for c in inspect(engine).get_columns("alerts")}
     engine.dispose()
+
+
+def trigger_names(url):
+    engine = create_engine(url)
+    query = ("SELECT tgname FROM pg_trigger" if engine.dialect.name == "postgresql"
+             else "SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    with engine.connect() as conn:
+        names = set(conn.execute(text(query)).scalars())
+    engine.dispose()
+    return names
+
+
+def test_0017_counts_writes_behind_the_day_view_and_goes_away_cleanly(scratch_url):
+    """Upgrade creates read_generations (one row at 0) and the triggers that bump it; a write to
+    visits bumps it, one to messages does not; downgrade removes table, triggers and function."""
+    from app.common.generations import expected_triggers
+    from app.models.read_generation import VISIT_VIEW_TABLES, VISIT_VIEWS
+
+    migrate(scratch_url, "upgrade", "0017")
+    engine = create_engine(scratch_url)
+    watched = set(expected_triggers(VISIT_VIEWS, VISIT_VIEW_TABLES, engine.dialect.name))
+    assert watched <= trigger_names(scratch_url)
+    now = "2026-03-02 08:00:00"
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO sites (code, name, timezone, enrolled_count, last_study_number, "
+                          "haic_daily_capacity, quiet_start, quiet_end, version, created_at, updated_at) "
+                          "VALUES ('BJ', 'Beijing', 'Asia/Shanghai', 0, 0, 4, '21:00', '08:00', 1, :now, :now)"),
+                     {"now": now})
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO messages (direction, from_number, to_number, body, purpose, status, "
+                          "attempts, created_at, updated_at) VALUES ('inbound', '+8613900000001', "
+                          "'+8610000000000', 'hello', 'patient', 'received', 0, :now, :now)"), {"now": now})
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT name, generation FROM read_generations")).all() == [(VISIT_VIEWS, 1)]
+    engine.dispose()
+    migrate(scratch_url, "downgrade", "0016")
+    assert "read_generations" not in tables(scratch_url)
+    assert not watched & trigger_names(scratch_url)
+    migrate(scratch_url, "upgrade", "0017")  # the function was dropped too: it can be created again
+    assert watched <= trigger_names(scratch_url)
