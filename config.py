@@ -42,6 +42,7 @@ class Config:
         # Per-process bodies of day views and timelines, served only while the database's
         # generation of their tables is unchanged (app/common/generations.py); 0 turns it off.
         self.VISIT_VIEW_CACHE_ENTRIES = int(_env("VISIT_VIEW_CACHE_ENTRIES", 512))
+        self.VISIT_VIEW_CACHE_MB = float(_env("VISIT_VIEW_CACHE_MB", 32))
         self.LOGIN_MAX_FAILURES = int(_env("LOGIN_MAX_FAILURES", 5))
         self.LOGIN_LOCKOUT_SECONDS = int(_env("LOGIN_LOCKOUT_SECONDS", 15 * 60))
         self.PASSWORD_HASH_METHOD = _env("PASSWORD_HASH_METHOD", "scrypt")

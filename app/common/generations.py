@@ -30,16 +30,17 @@ _GENERATION = select(_TABLE.c.generation).where(_TABLE.c.name == bindparam("name
 
 
 class ReadCache:
-    """Response bodies of read model `name`, at most `entries` of them (least recently used
-    dropped first; 0 turns the cache off). Shared by the threads of one process.
+    """Response bodies of read model `name`, at most `entries` of them and `max_bytes` in all
+    (least recently used dropped first; 0 entries turns the cache off). Shared by the threads
+    of one process.
 
     Use only in a request that has written nothing before it (a GET): a body built inside a
     transaction that then rolls back must not be kept.
     """
 
-    def __init__(self, name: str, tables: tuple[str, ...], entries: int):
-        self.name, self.tables, self.entries = name, tables, entries
-        self.hits = self.misses = 0
+    def __init__(self, name: str, tables: tuple[str, ...], entries: int, max_bytes: int = 32 * 2**20):
+        self.name, self.tables, self.entries, self.max_bytes = name, tables, entries, max_bytes
+        self.hits = self.misses = self.size_bytes = 0
         self._bodies: OrderedDict[Hashable, tuple[int, bytes]] = OrderedDict()
         self._lock = threading.Lock()
         self._triggers_checked = False
@@ -60,10 +61,13 @@ class ReadCache:
         body = build()
         with self._lock:
             self.misses += 1
+            if len(body) > self.max_bytes:
+                return body  # a page larger than the whole cache is not kept
+            replaced = self._bodies.pop(key, None)
+            self.size_bytes += len(body) - (len(replaced[1]) if replaced else 0)
             self._bodies[key] = (generation, body)
-            self._bodies.move_to_end(key)
-            while len(self._bodies) > self.entries:
-                self._bodies.popitem(last=False)
+            while len(self._bodies) > self.entries or self.size_bytes > self.max_bytes:
+                self.size_bytes -= len(self._bodies.popitem(last=False)[1][1])
         return body
 
     def generation(self) -> int | None:
@@ -80,7 +84,7 @@ class ReadCache:
         """Forget every body (the next request for each key builds it)."""
         with self._lock:
             self._bodies.clear()
-            self.hits = self.misses = 0
+            self.hits = self.misses = self.size_bytes = 0
 
     def _triggers_present(self) -> bool:
         found = set(db.session.execute(_TRIGGER_NAMES[db.engine.dialect.name]).scalars())

@@ -13,8 +13,10 @@ EXTENSION = "visit_view_cache"
 
 
 def install(app) -> ReadCache:
-    """The cache of `app`, VISIT_VIEW_CACHE_ENTRIES bodies at most (0 turns it off)."""
-    cache = ReadCache(VISIT_VIEWS, VISIT_VIEW_TABLES, int(app.config.get("VISIT_VIEW_CACHE_ENTRIES", 512)))
+    """The cache of `app`: VISIT_VIEW_CACHE_ENTRIES bodies at most (0 turns it off), and
+    VISIT_VIEW_CACHE_MB megabytes in all (a week view is ~150 kB, a day ~30 kB)."""
+    cache = ReadCache(VISIT_VIEWS, VISIT_VIEW_TABLES, int(app.config.get("VISIT_VIEW_CACHE_ENTRIES", 512)),
+                      max_bytes=int(float(app.config.get("VISIT_VIEW_CACHE_MB", 32)) * 2**20))
     app.extensions[EXTENSION] = cache
     return cache
 

@@ -194,3 +194,17 @@ def test_the_database_has_every_trigger(app):
              else "SELECT name FROM sqlite_master WHERE type = 'trigger'")
     found = set(db.session.execute(text(query)).scalars())
     assert set(expected_triggers(VISIT_VIEWS, VISIT_VIEW_TABLES, dialect)) <= found
+
+
+def test_the_cache_holds_at_most_its_bytes(app):
+    from app.common.generations import ReadCache
+
+    small = ReadCache(VISIT_VIEWS, VISIT_VIEW_TABLES, 100, max_bytes=10)
+    for key, body in (("a", b"1234"), ("b", b"5678"), ("c", b"90ab"), ("huge", b"x" * 11)):
+        assert small.body(key, lambda body=body: body) == body
+    assert list(small._bodies) == ["b", "c"] and small.size_bytes == 8
+    small.body("b", lambda: b"ignored")  # a hit moves it to the end
+    small.body("d", lambda: b"cd")
+    assert list(small._bodies) == ["c", "b", "d"] and small.size_bytes == 10
+    small.body("e", lambda: b"e")
+    assert list(small._bodies) == ["b", "d", "e"] and small.size_bytes == 7
