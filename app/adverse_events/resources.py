@@ -113,6 +113,7 @@ def sign_off(args, event_id):
 @blp.response(200, AdverseEventSchema)
 def mark_sae_reported(args, event_id):
     event, _patient = load_event(event_id)
+    check_version(event, expected_version())
     return present(seriousness.mark_reported(g.actor, utcnow(), event, **args))
 
 

@@ -8,14 +8,12 @@ from app.auth import admin, services
 from app.auth.rate_limit import client_address, login_limits
 from app.auth.schemas import (PasswordChangeSchema, PasswordResetSchema, TokenRequestSchema, TokenSchema,
                               UserCreateSchema, UserSchema, UserUpdateSchema)
-from app.common.problems import NotFound
 from app.common.permissions import Capability
 from app.common.auth_context import bearer_token, current_actor, requires
 from app.common.clock import utcnow
 from app.common.etag import check_version, expected_version, with_etag
 from app.common.pagination import ListArgs, paginate
 from app.common.schemas import page_schema
-from app.extensions import db
 from app.models import User
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Log in, tokens and users")
@@ -77,10 +75,9 @@ def change_password(args):
 @requires(Capability.ADMINISTER)
 @blp.response(200, UserSchema)
 def unlock_user(user_id):
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound("No such user.")
-    return services.unlock(g.actor, utcnow(), user)
+    user = admin.load_user(user_id)
+    check_version(user, expected_version())
+    return with_etag(services.unlock(g.actor, utcnow(), user))
 
 
 @blp.route("/users/<int:user_id>", methods=["GET"])
@@ -111,5 +108,6 @@ def update_user(args, user_id):
 def reset_password(user_id):
     """The user must change the one-time password (POST /auth/password) before any other call."""
     user = admin.load_user(user_id)
+    check_version(user, expected_version())
     password = admin.reset_password(g.actor, utcnow(), user)
-    return {"username": user.username, "one_time_password": password, "must_change_password": True}
+    return with_etag(user, {"username": user.username, "one_time_password": password, "must_change_password": True})

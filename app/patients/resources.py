@@ -114,5 +114,6 @@ def confirm_progression(args, patient_id):
     """The investigator confirms progression (radiological or clinical); ends treatment unless
     treatment beyond progression is chosen."""
     patient = load_patient(patient_id)
+    check_version(patient, expected_version())  # If-Match: the patient's ETag, as this answer carries
     event = progression.confirm_progression(g.actor, utcnow(), patient, **args)
     return with_etag(patient, {"event": event, "patient": patient}, status=201)

@@ -199,3 +199,13 @@ def test_other_sites_see_nothing(nurse, login, patient):
     other = login("nurse", "nurse-sh", site_code="SH")
     assert other.get(f"/api/v1/adverse-events/{created['id']}").status_code == 404
     assert post_ae(other, patient).status_code == 404
+
+
+def test_sae_report_honours_if_match(nurse, patient):
+    created = post_ae(nurse, patient, ctcae_term="Fever", grade=3, serious=True,
+                      seriousness_criteria=["hospitalisation"])
+    url = f"/api/v1/adverse-events/{created.get_json()['id']}/sae-report"
+    problem(nurse.post(url, json={}, headers={"If-Match": '"999"'}), 412)
+    assert nurse.get(f"/api/v1/adverse-events/{created.get_json()['id']}").get_json()["sae"]["reported_at"] is None
+    reported = nurse.post(url, json={}, headers={"If-Match": created.headers["ETag"]})
+    assert reported.status_code == 200 and reported.get_json()["sae"]["reported_at"] is not None

@@ -1,5 +1,5 @@
 """User and site administration (issue 17 item 1): PATCH /users/{id}, password-reset, PATCH /sites/{code}."""
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEntry
@@ -94,3 +94,18 @@ def test_users_cli_mirrors_the_api(app, make_user, client):
     assert runner.invoke(args=["users", "deactivate", "nurse1"]).exit_code == 0
     assert _token(client, "nurse1", one_time).status_code == 401
     assert runner.invoke(args=["users", "deactivate", "ghost"]).exit_code != 0
+
+
+def test_password_reset_and_unlock_honour_if_match(admin, nurse, client):
+    me = nurse.get("/api/v1/auth/me").get_json()
+    current = admin.get(f"/api/v1/users/{me['id']}").headers["ETag"]
+    audited = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    for action in ("password-reset", "unlock"):
+        stale = admin.post(f"/api/v1/users/{me['id']}/{action}", headers={"If-Match": '"999"'})
+        assert stale.status_code == 412 and stale.mimetype == "application/problem+json", action
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == audited  # nothing written
+    assert nurse.get("/api/v1/auth/me").status_code == 200 and _token(client, "nurse-bj").status_code == 200
+    unlocked = admin.post(f"/api/v1/users/{me['id']}/unlock", headers={"If-Match": current})
+    assert unlocked.status_code == 200, unlocked.get_json()
+    reset = admin.post(f"/api/v1/users/{me['id']}/password-reset", headers={"If-Match": unlocked.headers["ETag"]})
+    assert reset.status_code == 200, reset.get_json()

@@ -319,3 +319,19 @@ def test_retracting_the_pd_scan_closes_the_confirmation_task(coordinator, invest
                                  json={"reason": "wrong patient's images"})
     assert retracted.status_code == 200
     assert open_tasks() == []
+
+
+def test_progression_confirm_honours_if_match(coordinator, investigator, responder):
+    """API.md: a write with If-Match that does not match the current version gets 412 and
+    changes nothing; the confirmation's If-Match is the patient's ETag (the one it answers)."""
+    assert post_scan(coordinator, responder["id"], R_C1D1 + timedelta(days=41),
+                     [lesion("L1", 30), lesion("L2", 20)]).status_code == 201  # +43 %: PD
+    url = f"/api/v1/patients/{responder['id']}/progression/confirm"
+    body = {"date": study_day(42), "source": "radiological", "reason": "PD on CT"}
+    current = investigator.get(f"/api/v1/patients/{responder['id']}").headers["ETag"]
+    stale = investigator.post(url, json=body, headers={"If-Match": '"999"'})
+    assert stale.status_code == 412 and stale.mimetype == "application/problem+json"
+    assert investigator.get(f"/api/v1/patients/{responder['id']}").get_json()["status"] == "on_treatment"
+    confirmed = investigator.post(url, json=body, headers={"If-Match": current})
+    assert confirmed.status_code == 201, confirmed.get_json()
+    assert confirmed.headers["ETag"] != current
