@@ -9,6 +9,7 @@ from app.common.permissions import Capability
 from app.common.auth_context import requires
 from app.common.clock import utcnow
 from app.common.pagination import SyncArgs
+from app.common.etag import check_version, expected_version
 from app.common.problems import NotFound
 from app.common.schemas import ReasonSchema
 from app.extensions import db
@@ -52,6 +53,7 @@ def retract_assessment(args, patient_id, assessment_id):
     row = db.session.get(TumorAssessment, assessment_id)
     if row is None or row.patient_id != patient.id:
         raise NotFound(f"No tumour assessment {assessment_id} for this patient.")
+    check_version(row, expected_version())
     services.retract_assessment(g.actor, utcnow(), patient, row, args["reason"])
     return {"assessment": row, "role": "retracted"}
 

@@ -1,7 +1,7 @@
 """Optimistic concurrency for tablets: `version` ↔ ETag, If-Match → 412."""
 import hashlib
 
-from flask import request
+from flask import g, request
 
 from app.common.problems import PreconditionFailed
 
@@ -11,7 +11,9 @@ def etag_for(obj) -> str:
 
 
 def expected_version() -> int | None:
-    """The version a client claims to have edited, from If-Match (None when absent or `*`)."""
+    """The version a client claims to have edited, from If-Match (None when absent or `*`).
+    Calling it is what tells the request boundary that this write evaluated If-Match."""
+    g.if_match_evaluated = True
     header = request.headers.get("If-Match")
     if header is None or header.strip() == "*":
         return None

@@ -30,7 +30,8 @@ PROBLEMS = {
 }
 IF_MATCH = {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
             "description": 'The ETag you read (e.g. `"3"`). When it is not the current version the '
-                           "write answers 412 and changes nothing."}
+                           "write answers 412 and changes nothing; so does an operation that has no version "
+                           "to compare it with (one that creates a record)."}
 IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "required": False,
                    "schema": {"type": "string", "maxLength": 200},
                    "description": "Repeat a POST with the same key (same user) to get the first "

@@ -9,11 +9,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.common import idempotency
 from app.common.auth_context import bearer_token
 from app.common.clock import utcnow
-from app.common.problems import Forbidden, Problem, Unauthorized, problem_response
+from app.common.problems import Forbidden, PreconditionFailed, Problem, Unauthorized, from_problem, problem_response
 from app.extensions import db
 
 log = logging.getLogger(__name__)
 BODY_METHODS = ("POST", "PUT", "PATCH")
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 TOKEN_RESOLVER = "resolve_token"  # app.extensions key: (raw token, now) -> an object with .user, or None
 # The only calls a user whose password was reset may make until they change it.
 ALLOWED_WHILE_PASSWORD_EXPIRED = ("/api/v1/auth/password", "/api/v1/auth/me", "/api/v1/auth/revoke")
@@ -63,6 +64,7 @@ def replay_idempotent():
 def _reset_request_state():
     # `g` lives on the app context, which a test (or a CLI) may keep across requests.
     g.actor = g.token = g.idempotency_key = None
+    g.if_match_evaluated = False
 
 
 def before_request():
@@ -116,6 +118,10 @@ def commit_refusal_record() -> None:
 
 
 def after_request(response):
+    unmet = _unevaluated_if_match(response)
+    if unmet is not None:
+        db.session.rollback()
+        return unmet
     key = getattr(g, "idempotency_key", None)
     if key and response.status_code in (409, 412) and "Idempotent-Replayed" not in response.headers:
         # A concurrent twin may have committed first (its unique rows made this one
@@ -137,6 +143,21 @@ def after_request(response):
     return response
 
 
+def _unevaluated_if_match(response):
+    """A write that carried If-Match to an operation with no version to compare it with (a
+    create, an action on a record without a version): its precondition cannot hold (RFC 9110
+    section 13.1.1: no current representation to match), so the write is undone and answers
+    412. Without this, such a route would silently ignore the client's If-Match (API.md: a
+    write whose If-Match does not match changes nothing). None when nothing is wrong."""
+    if (request.method not in WRITE_METHODS or not _is_api() or response.status_code >= 400
+            or "If-Match" not in request.headers or getattr(g, "if_match_evaluated", False)
+            or "Idempotent-Replayed" in response.headers):
+        return None
+    return from_problem(PreconditionFailed(
+        f"{request.method} {request.path} has no version to compare If-Match with (it creates a record, or "
+        "acts on one that has no version); nothing was changed. Send it without If-Match."))
+
+
 def _replay_after_race(exc, key):
     """A concurrent retry with the same Idempotency-Key: the first request committed while
     this one ran; this one's changes are rolled back and the stored response is answered."""
@@ -146,8 +167,6 @@ def _replay_after_race(exc, key):
     try:
         return idempotency.replay_if_seen(g.actor, key)
     except Problem as problem:
-        from app.common.problems import from_problem
-
         return from_problem(problem)
 
 

@@ -88,6 +88,7 @@ def list_events(args, patient_id):
 def retract_event(args, patient_id, event_id):
     patient = load_patient(patient_id)
     event = db_event(patient, event_id)
+    check_version(event, expected_version())  # If-Match: the event's version (its `version`)
     services.retract_event(g.actor, utcnow(), patient, event, args["reason"])
     return with_etag(patient, {"event": event, "patient": patient})
 
