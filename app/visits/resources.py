@@ -97,8 +97,9 @@ def reschedule(args, visit_id):
 def preview_reschedule(args, visit_id):
     """The cascade POST /visits/{id}/reschedule would apply, computed by the same code, with the
     same refusals (409 for a closed visit, 422 for a day in the past, out of range or too close to
-    the previous dose). Writes nothing; send the ETag back as If-Match when you confirm."""
-    visit = load_visit(visit_id)
+    the previous dose). Writes nothing; send the ETag back as If-Match when you confirm. An
+    If-Match here is compared like the reschedule's own (a stale one answers 412)."""
+    visit = load_for_write(visit_id)
     moves = rescheduling.preview_reschedule(utcnow(), visit, args["date"])
     annotate_visits([visit])
     return with_etag(visit, {"visit": visit, "moves": moves})

@@ -79,3 +79,9 @@ def test_the_api_previews_a_reschedule_without_writing(nurse, enroll, visits_of,
     past = nurse.post(f"/api/v1/visits/{c2['id']}/reschedule/preview", json={"date": "2026-03-01"})
     assert past.status_code == 422 and "date" in past.get_json()["errors"]
     assert nurse.post(f"/api/v1/visits/{c2['id']}/reschedule/preview", json={}).status_code == 422
+    stale = nurse.post(f"/api/v1/visits/{c2['id']}/reschedule/preview", json={"date": "2026-03-30"},
+                       headers={"If-Match": '"999"'})
+    assert stale.status_code == 412  # compared like the reschedule's own If-Match
+    current = nurse.post(f"/api/v1/visits/{c2['id']}/reschedule/preview", json={"date": "2026-03-30"},
+                         headers={"If-Match": response.headers["ETag"]})
+    assert current.status_code == 200 and current.get_json()["moves"] == body["moves"]
