@@ -87,7 +87,7 @@ class ReadCache:
             self.hits = self.misses = self.size_bytes = 0
 
     def _triggers_present(self) -> bool:
-        found = set(db.session.execute(_TRIGGER_NAMES[db.engine.dialect.name]).scalars())
+        found = trigger_names(db.session.connection())
         missing = set(expected_triggers(self.name, self.tables, db.engine.dialect.name)) - found
         if missing:
             log.warning("read cache %s is off: triggers missing in the database: %s",
@@ -115,6 +115,11 @@ def expected_triggers(name: str, tables: tuple[str, ...], dialect: str) -> list[
         return [f"{table}_{name}_generation{suffix}" for table in tables for suffix in ("", "_truncate")]
     return [f"{table}_{name}_generation_{operation}" for table in tables
             for operation in ("insert", "update", "delete")]
+
+
+def trigger_names(connection) -> set[str]:
+    """The names of every trigger in the database behind `connection` (PostgreSQL or SQLite)."""
+    return set(connection.execute(_TRIGGER_NAMES[connection.dialect.name]).scalars())
 
 
 _TRIGGER_NAMES = {

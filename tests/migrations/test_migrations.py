@@ -201,11 +201,11 @@ def test_0016_links_alerts_to_the_message_their_text_names(scratch_url):
 
 
 def trigger_names(url):
+    from app.common.generations import trigger_names as names_of
+
     engine = create_engine(url)
-    query = ("SELECT tgname FROM pg_trigger" if engine.dialect.name == "postgresql"
-             else "SELECT name FROM sqlite_master WHERE type = 'trigger'")
     with engine.connect() as conn:
-        names = set(conn.execute(text(query)).scalars())
+        names = names_of(conn)
     engine.dispose()
     return names
 

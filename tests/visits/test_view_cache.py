@@ -187,13 +187,10 @@ def test_every_table_the_views_read_is_watched(nurse, enroll):
 
 
 def test_the_database_has_every_trigger(app):
-    from app.common.generations import expected_triggers
+    from app.common.generations import expected_triggers, trigger_names
 
-    dialect = db.engine.dialect.name
-    query = ("SELECT tgname FROM pg_trigger" if dialect == "postgresql"
-             else "SELECT name FROM sqlite_master WHERE type = 'trigger'")
-    found = set(db.session.execute(text(query)).scalars())
-    assert set(expected_triggers(VISIT_VIEWS, VISIT_VIEW_TABLES, dialect)) <= found
+    found = trigger_names(db.session.connection())
+    assert set(expected_triggers(VISIT_VIEWS, VISIT_VIEW_TABLES, db.engine.dialect.name)) <= found
 
 
 def test_the_cache_holds_at_most_its_bytes(app):
