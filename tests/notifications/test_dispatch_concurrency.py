@@ -54,14 +54,9 @@ def test_killed_dispatchers_lose_nothing_and_duplicate_only_in_flight(app, clock
         victim.send_signal(signal.SIGKILL)
         victim.wait()
         workers.append(start_worker(url, fake_twilio, tmp_path))
-    try:
-        for worker in workers:
-            assert worker.wait(timeout=120) == 0, _logs(tmp_path)
-    finally:
-        for worker in workers:
-            worker.kill()
+    _join(workers, tmp_path)
 
-    statuses = dict(db.session.execute(select(Message.status, func.count()).group_by(Message.status)).all())
+    statuses = _statuses()
     assert statuses == {"sent": MESSAGES}
     sends = Counter(m["body"] for m in fake_twilio.messages)
     assert len(sends) == MESSAGES  # every message reached the provider
@@ -72,6 +67,20 @@ def test_killed_dispatchers_lose_nothing_and_duplicate_only_in_flight(app, clock
     # Only lease recovery re-sends: every row sent twice was claimed more than once.
     attempts = dict(db.session.execute(select(Message.body, Message.attempts)).all())
     assert all(attempts[body] >= 2 for body, n in sends.items() if n > 1)
+
+
+def _join(workers, log_dir):
+    """Wait for every worker to finish its sweep (exit 0, else its logs); kill any left over."""
+    try:
+        for worker in workers:
+            assert worker.wait(timeout=120) == 0, _logs(log_dir)
+    finally:
+        for worker in workers:
+            worker.kill()
+
+
+def _statuses() -> dict:
+    return dict(db.session.execute(select(Message.status, func.count()).group_by(Message.status)).all())
 
 
 def _logs(log_dir):
@@ -99,14 +108,9 @@ def test_two_dispatchers_share_the_outbox_and_never_send_twice(app, clock, fake_
     queue_messages(clock.now(), count)
     db.session.remove()
     workers = [start_worker(url, fake_twilio, tmp_path) for _ in range(2)]
-    try:
-        for worker in workers:
-            assert worker.wait(timeout=120) == 0, _logs(tmp_path)
-    finally:
-        for worker in workers:
-            worker.kill()
+    _join(workers, tmp_path)
 
-    statuses = dict(db.session.execute(select(Message.status, func.count()).group_by(Message.status)).all())
+    statuses = _statuses()
     assert statuses == {"sent": count}
     sends = Counter(m["body"] for m in fake_twilio.messages)
     assert len(sends) == count and set(sends.values()) == {1}
