@@ -43,13 +43,12 @@ class ReadCache:
         self.hits = self.misses = self.size_bytes = 0
         self._bodies: OrderedDict[Hashable, tuple[int, bytes]] = OrderedDict()
         self._lock = threading.Lock()
-        self._triggers_checked = False
-        self._usable = entries > 0
+        self._triggers_checked = self._usable = False  # checked at first use (needs a request's database)
 
     def body(self, key: Hashable, build: Callable[[], bytes]) -> bytes:
         """The body for `key`: the stored one if built at the current generation, else
         `build()` (stored for the next caller). Raises what `build` raises."""
-        generation = self.generation() if self._usable else None
+        generation = self.generation()
         if generation is None:
             return build()
         with self._lock:
